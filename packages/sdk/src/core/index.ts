@@ -1,0 +1,8 @@
+export * from './invocation';
+export * from './middleware';
+export * from './compose';
+export * from './task-pack';
+export * from './types';
+export { createId } from './ids';
+export { canonicalJson } from './canonical-json';
+export { silentLogger } from './logger';

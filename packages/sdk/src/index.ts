@@ -1,0 +1,32 @@
+// @agentry/sdk — the public surface. Every line here is public API: adding one is a minor
+// change, removing or changing one is a major change (see VERSIONING.md).
+export * from './contract';
+export {
+  compose,
+  defineTaskPack,
+  isTaskPack,
+  canonicalJson,
+  type AgentEvent,
+  type Invocation,
+  type InvocationMode,
+  type Middleware,
+  type Next,
+  type TaskPack,
+  type TaskPackContext,
+  type TaskPackDefinition,
+  type TaskPackEvent,
+  type TaskPackHandlerResult,
+  type TaskPackLogger,
+  type CacheControl,
+} from './core';
+export { createLocalModel, countTokens, type LocalModelOptions } from './providers/local-model';
+export { createRuntime, type Runtime, type RuntimeOptions, type RuntimeCall, type RuntimeJobCall, type CostFunction } from './runtime';
+export { createMemoryKeyValueStore, type KeyValueStore, type SetOptions, type MemoryKeyValueStoreOptions } from './stores';
+export {
+  createWebhookSecret,
+  signWebhook,
+  verifyWebhook,
+  defaultWebhookToleranceSeconds,
+  type VerifyWebhookOptions,
+  type WebhookHeaders,
+} from './webhooks';

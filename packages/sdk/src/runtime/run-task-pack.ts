@@ -1,0 +1,145 @@
+import { AgentryError, isAgentryError, toAgentryError, type ModelProvider, type Usage } from '../contract';
+import type { AgentEvent, Invocation } from '../core/invocation';
+import type { TaskPack, TaskPackEvent, TaskPackLogger } from '../core/task-pack';
+import { createModelMeter, meterModel, type CostFunction } from './metered-model';
+
+/** What the runtime gives every pack it runs. */
+export interface PackEnvironment {
+  model: ModelProvider;
+  costOf: CostFunction;
+  logger: TaskPackLogger;
+  /** Deadline when the pack declares none. */
+  defaultTimeoutMs: number;
+}
+
+/**
+ * Runs one pack for one invocation: the terminal step of the pipeline. Yields the pack's events,
+ * then the invocation's `usage`, then the `result`. Enforces the pack's deadline even when the
+ * handler ignores its signal, and checks the output against the pack's own schema.
+ */
+export async function* runTaskPack(pack: TaskPack, invocation: Invocation, environment: PackEnvironment): AsyncGenerator<AgentEvent> {
+  const label = `${pack.id}@${pack.version}`;
+  const timeoutMs = pack.limits?.timeoutMs ?? environment.defaultTimeoutMs;
+  const deadline = new AbortController();
+  const timer = setTimeout(
+    () => deadline.abort(new AgentryError('AGENTRY_TIMEOUT', `invoke ${label} timed out after ${timeoutMs} ms`, { requestId: invocation.requestId })),
+    timeoutMs,
+  );
+  const signal = AbortSignal.any([invocation.signal, deadline.signal]);
+  const meter = createModelMeter();
+  let firstEventAt: number | undefined;
+  try {
+    const returned = pack.handler(invocation.input, {
+      signal,
+      model: meterModel(environment.model, meter, signal, environment.costOf),
+      requestId: invocation.requestId,
+      invocationId: invocation.id,
+      tenant: invocation.tenant,
+      subject: invocation.subject,
+      logger: environment.logger,
+    });
+    let output: unknown;
+    if (isAsyncGenerator(returned)) {
+      try {
+        for (;;) {
+          const step = await untilAborted(returned.next(), signal);
+          if (step.done) {
+            output = step.value;
+            break;
+          }
+          firstEventAt ??= Date.now();
+          yield checkedEvent(step.value, label);
+        }
+      } finally {
+        // Stops a generator left mid-way (consumer gone, deadline) so its finally blocks run.
+        void returned.return(undefined as never).catch(() => {});
+      }
+    } else {
+      output = await untilAborted(Promise.resolve(returned), signal);
+    }
+    const parsed = pack.output.safeParse(output);
+    if (!parsed.success) {
+      throw new AgentryError('AGENTRY_INVALID_OUTPUT', `invoke ${label} failed: output does not match the pack's output schema`, {
+        details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+        requestId: invocation.requestId,
+      });
+    }
+    const usage: Usage = {
+      ...meter.tokens,
+      costUsd: meter.costUsd,
+      latencyMs: Date.now() - invocation.startedAt,
+      modelCalls: meter.calls,
+      ...(firstEventAt === undefined ? {} : { timeToFirstEventMs: firstEventAt - invocation.startedAt }),
+    };
+    yield { type: 'usage', usage };
+    yield {
+      type: 'result',
+      result: {
+        id: invocation.id,
+        agent: pack.id,
+        version: pack.version,
+        output: parsed.data,
+        usage,
+        cache: { hit: false },
+        evals: [],
+        variant: null,
+        requestId: invocation.requestId,
+      },
+    };
+  } catch (error) {
+    throw packError(error, signal, label, invocation.requestId);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function packError(error: unknown, signal: AbortSignal, label: string, requestId: string): AgentryError {
+  // The abort reason says why better than whatever the handler threw while being torn down.
+  const reason = signal.aborted ? signal.reason : undefined;
+  const chosen = isAgentryError(reason) ? reason : isAgentryError(error) ? error : undefined;
+  const normalised =
+    chosen ??
+    (signal.aborted
+      ? new AgentryError('AGENTRY_CANCELLED', `invoke ${label} cancelled`, { cause: error })
+      : new AgentryError('AGENTRY_HANDLER_FAILED', `invoke ${label} failed: ${toAgentryError(error).message}`, { cause: error }));
+  normalised.requestId ??= requestId;
+  return normalised;
+}
+
+function checkedEvent(event: TaskPackEvent, label: string): AgentEvent {
+  if (event?.type === 'text-delta' && typeof event.text === 'string') return { type: 'text-delta', text: event.text };
+  if (event?.type === 'tool-call' && typeof event.name === 'string') {
+    return { type: 'tool-call', toolCallId: String(event.toolCallId), name: event.name, args: event.args };
+  }
+  throw new AgentryError('AGENTRY_HANDLER_FAILED', `invoke ${label} failed: the handler yielded an unknown event ${JSON.stringify(event)}`, {
+    hint: 'Streaming handlers yield { type: "text-delta", text } or { type: "tool-call", toolCallId, name, args }.',
+  });
+}
+
+function isAsyncGenerator(value: unknown): value is AsyncGenerator<TaskPackEvent, unknown, undefined> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as AsyncGenerator).next === 'function' &&
+    typeof (value as AsyncGenerator)[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/** Settles with `promise`, or rejects as soon as `signal` aborts (for handlers that ignore it). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}

@@ -1,0 +1,105 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { signWebhook } from './standard-webhooks';
+import { guardedLookup } from './webhook-target';
+import { createId } from '../core/ids';
+
+/** Options of {@link createWebhookDelivery}. */
+export interface WebhookDeliveryOptions {
+  /** The `whsec_...` signing secret. */
+  secret: string;
+  /** Allow loopback and private targets. @default false */
+  allowPrivateTargets?: boolean;
+  /** Delays before each retry in milliseconds; the number of entries is the number of retries. @default [1000, 5000, 30000, 120000, 600000] */
+  retryDelaysMs?: readonly number[];
+  /** Deadline of one delivery attempt. @default 10000 */
+  attemptTimeoutMs?: number;
+  /** Dispatcher for the HTTP calls (tests, proxies); the SSRF-guarded agent otherwise. */
+  dispatcher?: Dispatcher;
+  /** Clock in epoch milliseconds. @default Date.now */
+  now?: () => number;
+  /** Called after each attempt, for logs and metrics. */
+  onAttempt?: (attempt: WebhookAttempt) => void;
+}
+
+/** What happened on one delivery attempt. */
+export interface WebhookAttempt {
+  webhookId: string;
+  url: string;
+  attempt: number;
+  status?: number;
+  error?: string;
+  delivered: boolean;
+}
+
+/** Delivers signed webhooks with retries and backoff. */
+export interface WebhookDelivery {
+  /** Delivers `payload` to `url`; resolves with the number of attempts and whether one succeeded. */
+  deliver(url: string, payload: unknown, options?: { signal?: AbortSignal }): Promise<{ delivered: boolean; attempts: number }>;
+  close(): Promise<void>;
+}
+
+/**
+ * Delivers JSON payloads signed per Standard Webhooks. The webhook id stays the same across
+ * retries (receivers deduplicate on it); the timestamp and signature are fresh on each attempt.
+ * A 2xx answer is success; anything else, or no answer, is retried after the next delay.
+ */
+export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookDelivery {
+  const retryDelays = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
+  const attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const ownDispatcher =
+    options.dispatcher === undefined
+      ? new Agent(options.allowPrivateTargets ? {} : { connect: { lookup: guardedLookup as never } })
+      : undefined;
+  const dispatcher = options.dispatcher ?? ownDispatcher!;
+
+  async function attemptOnce(url: string, webhookId: string, body: string, signal?: AbortSignal): Promise<{ status?: number; error?: string }> {
+    const headers = signWebhook(options.secret, webhookId, Math.floor(now() / 1000), body);
+    const timeout = AbortSignal.timeout(attemptTimeoutMs);
+    try {
+      const response = await request(url, {
+        method: 'POST',
+        dispatcher,
+        headers: { 'content-type': 'application/json', 'user-agent': 'agentry-webhooks/1', ...headers },
+        body,
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      });
+      await response.body.dump();
+      return { status: response.statusCode };
+    } catch (error) {
+      return { error: (error as Error).message };
+    }
+  }
+
+  return {
+    async deliver(url, payload, deliverOptions) {
+      const webhookId = createId('msg');
+      const body = JSON.stringify(payload);
+      for (let attempt = 1; attempt <= retryDelays.length + 1; attempt++) {
+        const outcome = await attemptOnce(url, webhookId, body, deliverOptions?.signal);
+        const delivered = outcome.status !== undefined && outcome.status >= 200 && outcome.status < 300;
+        options.onAttempt?.({ webhookId, url, attempt, ...outcome, delivered });
+        if (delivered) return { delivered: true, attempts: attempt };
+        const delay = retryDelays[attempt - 1];
+        if (delay === undefined || deliverOptions?.signal?.aborted) return { delivered: false, attempts: attempt };
+        await sleep(delay, deliverOptions?.signal);
+      }
+      return { delivered: false, attempts: retryDelays.length + 1 };
+    },
+    async close() {
+      await ownDispatcher?.close();
+    },
+  };
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+  });
+}

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: { index: 'src/index.ts' },
+  format: ['esm', 'cjs'],
+  dts: true,
+  target: 'node22',
+  platform: 'node',
+  sourcemap: true,
+  clean: true,
+  external: ['@agentry/sdk'],
+});
