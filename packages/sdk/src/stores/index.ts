@@ -1,2 +1,4 @@
 export type { KeyValueStore, SetOptions } from './key-value-store';
+export type { CounterStore } from './counter-store';
+export type { AppendLog, AppendLogEntry } from './append-log';
 export { createMemoryKeyValueStore, type MemoryKeyValueStoreOptions } from './memory-key-value-store';
