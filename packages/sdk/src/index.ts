@@ -30,3 +30,18 @@ export {
   type VerifyWebhookOptions,
   type WebhookHeaders,
 } from './webhooks';
+export {
+  createClient,
+  type AgentryClient,
+  type AgentStream,
+  type CallOptions,
+  type ClientOptions,
+  type JobHandle,
+  type JobWaitOptions,
+  type LocalClientOptions,
+  type RemoteClientOptions,
+  type RuntimeClientOptions,
+  type SubmitOptions,
+} from './client';
+export type { HttpTransportOptions } from './transports/http';
+export { backoffDelay, parseRetryAfter, type RetryOptions } from './core/backoff';

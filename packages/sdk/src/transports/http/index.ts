@@ -1,0 +1,2 @@
+export { createHttpTransport } from './http-transport';
+export type { HttpTransportOptions } from './http-transport-options';
