@@ -16,7 +16,7 @@ export const errorCatalogue = {
     status: 400,
     retryable: false,
     summary: "The input does not match the agent's input schema.",
-    hint: 'Compare the input with the agent\'s inputSchema from GET /v1/agents; `issues` lists each failing path.',
+    hint: 'Compare the input with the agent\'s inputSchema from GET /v1/agents; `details` lists each failing path.',
   },
   AGENTRY_INVALID_REQUEST: {
     status: 400,
@@ -155,6 +155,12 @@ export const errorCatalogue = {
     retryable: true,
     summary: 'The server is starting, draining or overloaded.',
     hint: 'Retry after the Retry-After header.',
+  },
+  AGENTRY_STORE_UNAVAILABLE: {
+    status: 503,
+    retryable: true,
+    summary: 'A store (such as Redis) behind the cache, budgets, jobs or logs cannot be reached or did not answer in time.',
+    hint: 'Check that the store is running and reachable at the configured URL (e.g. REDIS_URL), then retry; Redis stores need Redis 7 or later.',
   },
   AGENTRY_SHUTTING_DOWN: {
     status: 503,

@@ -1,0 +1,66 @@
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { AgentryError } from '../../contract';
+import { createServer } from '../../server';
+import { createWebhookSecret } from '../../webhooks/standard-webhooks';
+import type { CommandIo } from '../io';
+import { loadPacks } from '../load-packs';
+
+export const devUsage = `Usage: agentry dev [--port 8787] [--host 127.0.0.1] [--packs ./a.js,./b.js]
+
+Starts the Agentry runtime server with in-memory defaults, for development.
+Environment: AGENTRY_API_KEY (the demo key), AGENTRY_WEBHOOK_SECRET (whsec_...).
+Webhook targets on loopback and private networks are allowed in dev mode.
+`;
+
+/** `agentry dev`: runs the server until SIGINT/SIGTERM, then drains it. Resolves with the exit code. */
+export async function runDevCommand(argv: string[], io: CommandIo, cwd = process.cwd()): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      port: { type: 'string', default: '8787' },
+      host: { type: 'string', default: '127.0.0.1' },
+      packs: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    strict: true,
+  });
+  if (values.help) {
+    io.stdout.write(devUsage);
+    return 0;
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new AgentryError('AGENTRY_INVALID_OPTIONS', `--port must be a port number, got ${values.port}`);
+  }
+  const packs = await loadPacks(values.packs?.split(',').filter(Boolean), cwd);
+  const apiKey = io.env.AGENTRY_API_KEY || `agentry_dev_${randomBytes(12).toString('hex')}`;
+  const webhookSecret = io.env.AGENTRY_WEBHOOK_SECRET || createWebhookSecret();
+  const server = createServer({
+    packs,
+    apiKeys: { [apiKey]: { tenant: 'dev' } },
+    webhooks: { secret: webhookSecret, allowPrivateTargets: true },
+  });
+  const { url } = await server.listen({ port, host: values.host });
+  io.stdout.write(
+    [
+      `Agentry dev server listening on ${url}`,
+      `API key: ${apiKey}`,
+      `Webhook secret: ${webhookSecret}`,
+      `Agents: ${packs.map((pack) => `${pack.id}@${pack.version}`).join(', ')}`,
+      `Try: curl -s ${url}/v1/agents/echo/invoke -H "Authorization: Bearer ${apiKey}" -H 'Content-Type: application/json' -d '{"input":{"text":"hello"}}'`,
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      io.stderr.write('agentry: shutting down, draining in-flight work…\n');
+      server.close().then(resolve, resolve);
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  return 0;
+}
