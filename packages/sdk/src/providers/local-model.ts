@@ -31,7 +31,7 @@ export function createLocalModel(options: LocalModelOptions = {}): ModelProvider
   const dimensions = options.dimensions ?? 64;
 
   function answer(request: GenerateRequest): { text: string; usage: TokenUsage; finishReason: 'stop' | 'length' } {
-    const prompt = [request.system ?? '', ...request.messages.map(messageText)].join('\n');
+    const prompt = [request.system ?? '', ...request.messages.map(messageText)].filter(Boolean).join('\n');
     const lastUser = [...request.messages].reverse().find((message) => message.role === 'user');
     let text = extractiveSummary(lastUser?.content ?? '', keep);
     if (request.responseFormat?.type === 'json') text = JSON.stringify({ text });
