@@ -31,28 +31,32 @@ export function createIdempotencyGuard(store: KeyValueStore, ttlMs: number): Ide
         if (local.fingerprint !== fingerprint) throw conflict(key);
         return local.promise as Promise<Value>;
       }
-      const claimed = await store.setIfAbsent(storeKey, { fingerprint, status: 'running' } satisfies IdempotencyRecord<Value>, { ttlMs });
-      if (!claimed) {
-        const existing = await store.get<IdempotencyRecord<Value>>(storeKey);
-        if (existing !== undefined) {
+      // Registered before the first await, so a concurrent retry in this process joins this run.
+      const promise = claimAndRun();
+      inFlight.set(storeKey, { fingerprint, promise });
+      try {
+        return await promise;
+      } finally {
+        inFlight.delete(storeKey);
+      }
+
+      async function claimAndRun(): Promise<Value> {
+        const claimed = await store.setIfAbsent(storeKey, { fingerprint, status: 'running' } satisfies IdempotencyRecord<Value>, { ttlMs });
+        if (!claimed) {
+          const existing = await store.get<IdempotencyRecord<Value>>(storeKey);
+          if (existing === undefined) return claimAndRun(); // expired between the two reads
           if (existing.fingerprint !== fingerprint) throw conflict(key);
           if (existing.status === 'done') return existing.value as Value;
           throw new AgentryError('AGENTRY_IN_PROGRESS', `a request with Idempotency-Key ${key} is still running`);
         }
-        // Expired between the two reads: claim again.
-        return this.run(scope, key, request, work);
-      }
-      const promise = work();
-      inFlight.set(storeKey, { fingerprint, promise });
-      try {
-        const value = await promise;
-        await store.set(storeKey, { fingerprint, status: 'done', value } satisfies IdempotencyRecord<Value>, { ttlMs });
-        return value;
-      } catch (error) {
-        await store.delete(storeKey);
-        throw error;
-      } finally {
-        inFlight.delete(storeKey);
+        try {
+          const value = await work();
+          await store.set(storeKey, { fingerprint, status: 'done', value } satisfies IdempotencyRecord<Value>, { ttlMs });
+          return value;
+        } catch (error) {
+          await store.delete(storeKey);
+          throw error;
+        }
       }
     },
   };

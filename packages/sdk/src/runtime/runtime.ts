@@ -184,7 +184,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   async function* run(call: RuntimeCall, mode: InvocationMode): AsyncGenerator<StreamEvent> {
-    assertAccepting(call.requestId);
+    // Jobs were admitted when submitted; a drain lets them finish.
+    if (mode !== 'job') assertAccepting(call.requestId);
     const signal = call.signal ? AbortSignal.any([call.signal, shutdown.signal]) : shutdown.signal;
     const invocation = prepare(call, mode, signal);
     let finished!: () => void;
