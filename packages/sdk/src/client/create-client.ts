@@ -113,7 +113,7 @@ export function createClient(options: ClientOptions): AgentryClient {
     },
     stream(agent, input, options) {
       const call = toCall(agent, input, options);
-      return createAgentStream(() => (chain === undefined ? transport.stream(call) : chain(call, 'stream')), `stream ${call.agent}`);
+      return createAgentStream(() => (chain === undefined ? transport.stream(call) : batchesOf(chain(call, 'stream'))), `stream ${call.agent}`);
     },
     async submit(agent, input, options) {
       const call = toCall(agent, input, options);
@@ -158,9 +158,11 @@ function createClientChain(transport: ClientTransport, middleware: readonly Midd
         yield { type: 'result', result };
         return;
       }
-      for await (const event of transport.stream(effective)) {
-        if (event.type === 'start') start = event;
-        else yield event as AgentEvent;
+      for await (const batch of transport.stream(effective)) {
+        for (const event of batch) {
+          if (event.type === 'start') start = event;
+          else yield event as AgentEvent;
+        }
       }
     });
     const invocation: Invocation = {
@@ -192,6 +194,10 @@ function createClientChain(transport: ClientTransport, middleware: readonly Midd
       yield event;
     }
   };
+}
+
+async function* batchesOf(events: AsyncIterable<StreamEvent>): AsyncGenerator<readonly StreamEvent[]> {
+  for await (const event of events) yield [event];
 }
 
 function agentId(pack: TaskPack): string {

@@ -21,12 +21,13 @@ export interface TransportJobCall extends TransportCall {
 
 /**
  * How a client reaches agents: in-process (local) or over agentry.v1 (http). Every method throws
- * AgentryError; `stream` yields `start` first and ends after `result`.
+ * AgentryError. `stream` yields events in batches (one per network chunk over HTTP), so the
+ * client pays one async step per batch rather than per event; `start` comes first, `result` last.
  */
 export interface ClientTransport {
   readonly kind: 'local' | 'http';
   invoke(call: TransportCall): Promise<InvokeResult>;
-  stream(call: TransportCall): AsyncIterable<StreamEvent>;
+  stream(call: TransportCall): AsyncIterable<readonly StreamEvent[]>;
   submit(call: TransportJobCall): Promise<Job>;
   getJob(jobId: string, signal?: AbortSignal): Promise<Job>;
   cancelJob(jobId: string, signal?: AbortSignal): Promise<Job>;

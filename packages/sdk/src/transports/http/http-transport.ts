@@ -135,7 +135,7 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
       ...extra,
     });
 
-  async function* stream(call: TransportCall): AsyncGenerator<StreamEvent> {
+  async function* stream(call: TransportCall): AsyncGenerator<StreamEvent[]> {
     const label = `stream ${call.agent}`;
     const path = agentPath(call.agent, 'stream');
     const body = requestBody(call);
@@ -166,30 +166,40 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
         throw classify(error, stall.signal, label, call.requestId);
       }
       let finished = false;
+      // The body must also stop when the stall watch fires after the headers arrived.
+      const onStall = (): void => void answer.body.destroy(stall.signal.reason as Error);
+      stall.signal.addEventListener('abort', onStall, { once: true });
       try {
-        for await (const { id, event } of readSseEvents(answer.body, label, stall.activity)) {
+        for await (const wireBatch of readSseEvents(answer.body, label, stall.activity)) {
           stall.event();
-          const seq = sequenceOf(id);
-          if (seq !== undefined) {
-            if (seq <= lastSeq) continue; // replayed on resume: already delivered
-            lastSeq = seq;
-            lastId = id;
+          const batch: StreamEvent[] = [];
+          for (const { id, event } of wireBatch) {
+            const seq = sequenceOf(id);
+            if (seq !== undefined) {
+              if (seq <= lastSeq) continue; // replayed on resume: already delivered
+              lastSeq = seq;
+              lastId = id;
+            }
+            if (event.type === 'error') {
+              finished = true;
+              if (batch.length > 0) yield batch;
+              const error = agentryErrorFromWire(event.error);
+              error.requestId ??= call.requestId;
+              throw error;
+            }
+            batch.push(event);
+            if (event.type === 'result') {
+              finished = true;
+              break;
+            }
           }
-          if (event.type === 'error') {
-            finished = true;
-            const error = agentryErrorFromWire(event.error);
-            error.requestId ??= call.requestId;
-            throw error;
-          }
+          if (batch.length === 0) continue;
           delivered = true;
           // The caller's own pace must not count as the server's silence.
           stall.pause();
-          yield event;
-          stall.event();
-          if (event.type === 'result') {
-            finished = true;
-            return;
-          }
+          yield batch;
+          stall.resume();
+          if (finished) return;
         }
       } catch (error) {
         if (finished) throw error;
@@ -199,6 +209,7 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
         if (!resumable) throw failure;
       } finally {
         stall.stop();
+        stall.signal.removeEventListener('abort', onStall);
         if (!finished) answer.body.destroy();
       }
       if (lastId === undefined) {
@@ -266,32 +277,53 @@ function deadline(ms: number, reason: () => AgentryError): { signal: AbortSignal
   return { signal: controller.signal, cancel: () => clearTimeout(timer) };
 }
 
-/** Ends a stream that stays silent too long: first for `firstEventMs`, then `idleMs` between chunks. */
+/**
+ * Ends a stream that stays silent too long: `firstEventMs` until the first event, then `idleMs`
+ * between chunks. Keeps timestamps rather than re-arming a timer per event (the hot path).
+ */
 function createStallWatch(firstEventMs: number, idleMs: number, label: string, requestId: string) {
   const controller = new AbortController();
   let sawEvent = false;
-  let timer = setTimeout(() => stall(`no event within ${firstEventMs} ms`), firstEventMs);
-  function stall(reason: string): void {
-    controller.abort(new AgentryError('AGENTRY_STREAM_STALLED', `${label} stalled: ${reason}`, { requestId }));
-  }
-  function rearm(): void {
-    clearTimeout(timer);
-    timer = setTimeout(() => stall(`no activity for ${idleMs} ms`), idleMs);
+  let paused = false;
+  let last = performance.now();
+  let timer = setTimeout(check, firstEventMs);
+  function check(): void {
+    if (paused) {
+      timer = setTimeout(check, idleMs);
+      return;
+    }
+    const limit = sawEvent ? idleMs : firstEventMs;
+    const elapsed = performance.now() - last;
+    if (elapsed >= limit) {
+      const reason = sawEvent ? `no activity for ${idleMs} ms` : `no event within ${firstEventMs} ms`;
+      controller.abort(new AgentryError('AGENTRY_STREAM_STALLED', `${label} stalled: ${reason}`, { requestId }));
+    } else {
+      timer = setTimeout(check, limit - elapsed);
+    }
   }
   return {
     signal: controller.signal,
-    /** Bytes arrived (events or keep-alive comments). */
+    /** Bytes arrived (events or keep-alive comments); before the first event only events count. */
     activity(): void {
-      if (sawEvent) rearm();
+      if (sawEvent) last = performance.now();
     },
-    /** The consumer holds an event: stop counting until the next read. */
-    pause(): void {
-      clearTimeout(timer);
-    },
-    /** A whole event arrived. */
+    /** Whole events arrived. */
     event(): void {
-      sawEvent = true;
-      rearm();
+      last = performance.now();
+      if (!sawEvent) {
+        // From now on the (usually shorter) idle deadline applies.
+        sawEvent = true;
+        clearTimeout(timer);
+        timer = setTimeout(check, idleMs);
+      }
+    },
+    /** The consumer holds events: its pace is not the server's silence. */
+    pause(): void {
+      paused = true;
+    },
+    resume(): void {
+      paused = false;
+      last = performance.now();
     },
     stop(): void {
       clearTimeout(timer);

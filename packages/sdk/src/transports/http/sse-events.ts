@@ -11,16 +11,17 @@ export interface WireEvent {
 }
 
 /**
- * Decodes an SSE byte stream into typed events. Only the type is checked per event (cheap); the
- * `result` and `error` events, which carry what the caller keeps, are validated in full.
- * `onActivity` fires on every chunk, comments (keep-alive pings) included.
+ * Decodes an SSE byte stream into typed events, one batch per network chunk (so the per-event
+ * cost is a parse, not an async step). Only the type is checked per event; the `result` and
+ * `error` events, which carry what the caller keeps, are validated in full. `onActivity` fires
+ * on every chunk, comments (keep-alive pings) included.
  */
 export async function* readSseEvents(
   body: AsyncIterable<Uint8Array | string>,
   label: string,
   onActivity: () => void,
-): AsyncGenerator<WireEvent> {
-  const pending: WireEvent[] = [];
+): AsyncGenerator<WireEvent[]> {
+  let pending: WireEvent[] = [];
   let failure: AgentryError | undefined;
   const parser = createParser({
     onEvent(message: EventSourceMessage) {
@@ -37,11 +38,15 @@ export async function* readSseEvents(
     onActivity();
     parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
     if (failure) throw failure;
-    while (pending.length > 0) yield pending.shift()!;
+    if (pending.length > 0) {
+      const batch = pending;
+      pending = [];
+      yield batch;
+    }
   }
   parser.feed(decoder.decode());
   if (failure) throw failure;
-  while (pending.length > 0) yield pending.shift()!;
+  if (pending.length > 0) yield pending;
 }
 
 function decode(message: EventSourceMessage, label: string): StreamEvent {

@@ -11,7 +11,9 @@ export function createLocalTransport(runtime: Runtime, tenant: string, ownsRunti
     kind: 'local',
     pollIntervalMs: 5,
     invoke: (call) => runtime.invoke(toRuntimeCall(call)),
-    stream: (call) => runtime.stream(toRuntimeCall(call)),
+    async *stream(call) {
+      for await (const event of runtime.stream(toRuntimeCall(call))) yield [event];
+    },
     submit: (call) => runtime.submit(toRuntimeCall(call)),
     getJob: (jobId) => runtime.getJob(tenant, jobId),
     cancelJob: (jobId) => runtime.cancelJob(tenant, jobId),
