@@ -1,12 +1,8 @@
 #!/usr/bin/env node
 'use strict';
-// Plain CommonJS any Node can parse, so an unsupported Node gets one clear line, not a stack trace.
-var parts = process.versions.node.split('.').map(Number);
-if (!(parts[0] > 22 || (parts[0] === 22 && parts[1] >= 12))) {
-  console.error(
-    'agentry: Node.js >= 22.12 is required (22 or 24 LTS); this is ' + process.version +
-      '. Install Node 24 (for example `nvm install 24`) and run the command again.'
-  );
+var message = require('./node-version.cjs').unsupportedNodeMessage(process.versions.node);
+if (message) {
+  console.error(message);
   process.exit(1);
 }
 import('../dist/cli.js').then(
