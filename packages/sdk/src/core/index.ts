@@ -7,3 +7,4 @@ export { createId } from './ids';
 export { canonicalJson } from './canonical-json';
 export { silentLogger } from './logger';
 export { backoffDelay, parseRetryAfter, resolveRetryOptions, sleep, type RetryOptions, type ResolvedRetryOptions } from './backoff';
+export { linkAbort } from './linked-abort';

@@ -12,6 +12,7 @@ import {
 import { compose } from '../core/compose';
 import type { Next } from '../core/middleware';
 import { createId } from '../core/ids';
+import { linkAbort } from '../core/linked-abort';
 import type { AgentEvent, Invocation, InvocationMode } from '../core/invocation';
 import { silentLogger } from '../core/logger';
 import type { Middleware } from '../core/middleware';
@@ -132,6 +133,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const retentionMs = options.jobs?.retentionMs ?? 86_400_000;
   const queue = createWorkQueue(options.jobs?.concurrency ?? 4);
   const shutdown = new AbortController();
+  // Each live invocation's controller, so a drain deadline can abort them all.
+  const liveInvocations = new Set<AbortController>();
   const activeInvocations = new Set<Promise<unknown>>();
   const runningJobs = new Map<string, { controller: AbortController; task: () => Promise<void> }>();
   const deliveries = new Set<Promise<unknown>>();
@@ -186,11 +189,14 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   async function* run(call: RuntimeCall, mode: InvocationMode): AsyncGenerator<StreamEvent> {
     // Jobs were admitted when submitted; a drain lets them finish.
     if (mode !== 'job') assertAccepting(call.requestId);
-    const signal = call.signal ? AbortSignal.any([call.signal, shutdown.signal]) : shutdown.signal;
-    const invocation = prepare(call, mode, signal);
+    const controller = new AbortController();
+    const unlink = linkAbort(controller, call.signal);
+    if (shutdown.signal.aborted) controller.abort(shutdown.signal.reason);
+    const invocation = prepare(call, mode, controller.signal);
     let finished!: () => void;
     const tracker = new Promise<void>((resolve) => (finished = resolve));
     activeInvocations.add(tracker);
+    liveInvocations.add(controller);
     try {
       yield { type: 'start', id: invocation.id, agent: invocation.agent, version: invocation.version, requestId: invocation.requestId };
       try {
@@ -201,6 +207,8 @@ export function createRuntime(options: RuntimeOptions): Runtime {
         throw normalised;
       }
     } finally {
+      unlink();
+      liveInvocations.delete(controller);
       activeInvocations.delete(tracker);
       finished();
     }
@@ -376,7 +384,9 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       ]);
       clearTimeout(timer);
       if (timedOut) {
-        shutdown.abort(new AgentryError('AGENTRY_SHUTTING_DOWN', 'cancelled: the runtime shut down before the work finished'));
+        const reason = new AgentryError('AGENTRY_SHUTTING_DOWN', 'cancelled: the runtime shut down before the work finished');
+        shutdown.abort(reason);
+        for (const controller of liveInvocations) controller.abort(reason);
         for (const { controller } of runningJobs.values()) {
           controller.abort(new AgentryError('AGENTRY_SHUTTING_DOWN', 'job cancelled: the runtime shut down before it finished'));
         }

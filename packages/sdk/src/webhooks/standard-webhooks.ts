@@ -5,11 +5,12 @@ import { AgentryError } from '../contract';
 export const defaultWebhookToleranceSeconds = 300;
 
 /** Headers of a Standard Webhooks delivery. */
-export interface WebhookHeaders {
+// A type alias, not an interface, so it is assignable to a plain header record.
+export type WebhookHeaders = {
   'webhook-id': string;
   'webhook-timestamp': string;
   'webhook-signature': string;
-}
+};
 
 /** Creates a new signing secret in the `whsec_<base64>` form. */
 export function createWebhookSecret(): string {

@@ -1,0 +1,17 @@
+/**
+ * Makes `controller` abort (with the same reason) when `signal` does, and returns the function
+ * that undoes the link. Cheaper than `AbortSignal.any` on hot paths: no dependent-signal
+ * bookkeeping that lives until garbage collection, and the listener is removed when done.
+ */
+export function linkAbort(controller: AbortController, signal: AbortSignal | undefined): () => void {
+  if (signal === undefined) return noop;
+  if (signal.aborted) {
+    controller.abort(signal.reason);
+    return noop;
+  }
+  const onAbort = (): void => controller.abort(signal.reason);
+  signal.addEventListener('abort', onAbort, { once: true });
+  return () => signal.removeEventListener('abort', onAbort);
+}
+
+function noop(): void {}

@@ -1,0 +1,20 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Runtime } from '../runtime';
+import type { ResolvedServerOptions } from './server-options';
+import type { StreamRegistry } from './stream-registry';
+
+/** What every route handler of one server shares. */
+export interface ServerContext {
+  readonly runtime: Runtime;
+  readonly options: ResolvedServerOptions;
+  readonly streams: StreamRegistry;
+}
+
+/** One authenticated `/v1` request. */
+export interface RequestContext {
+  readonly request: IncomingMessage;
+  readonly response: ServerResponse;
+  readonly requestId: string;
+  /** The tenant of the request's API key. */
+  readonly tenant: string;
+}
