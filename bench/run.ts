@@ -3,12 +3,16 @@
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runClientOverheadBench } from './client-overhead.bench';
+import { runServerThroughputBench } from './server-throughput.bench';
 import type { BenchSection } from './lib/measure';
 
 const quick = process.argv.includes('--quick');
 const options = quick ? { iterations: 300, warmup: 100 } : { iterations: 3_000, warmup: 500 };
 
-const sections: BenchSection[] = [...(await runClientOverheadBench(options))];
+const sections: BenchSection[] = [
+  ...(await runClientOverheadBench(options)),
+  ...(await runServerThroughputBench(quick ? { rounds: 3, roundMs: 500 } : { rounds: 5, roundMs: 2_000 })),
+];
 
 const date = new Date().toISOString().slice(0, 10);
 const markdown = [

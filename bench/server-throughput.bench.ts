@@ -1,0 +1,64 @@
+// Server throughput: the Agentry server (auth, request id, body limits, validation, runtime,
+// pack, JSON answer) against a bare node:http JSON echo, each in its own process, loaded from
+// this process with the same keep-alive connections and payload, in alternating rounds.
+import { Pool } from 'undici';
+import { startChildServer } from './lib/child-process-server';
+import type { BenchSection } from './lib/measure';
+
+async function load(url: string, path: string, headers: Record<string, string>, durationMs: number, connections: number): Promise<number> {
+  const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });
+  const body = JSON.stringify({ input: { text: 'hello' } });
+  let completed = 0;
+  const deadline = performance.now() + durationMs;
+  const worker = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const response = await pool.request({ method: 'POST', path, headers, body });
+      await response.body.dump();
+      if (response.statusCode !== 200) throw new Error(`status ${response.statusCode}`);
+      completed++;
+    }
+  };
+  const started = performance.now();
+  await Promise.all(Array.from({ length: connections }, worker));
+  const elapsed = performance.now() - started;
+  await pool.close();
+  return (completed / elapsed) * 1000;
+}
+
+export async function runServerThroughputBench(options: { rounds: number; roundMs: number }): Promise<BenchSection[]> {
+  const agentryChild = await startChildServer('servers/agentry-server.ts');
+  const bareChild = await startChildServer('servers/bare-echo-server.ts');
+  const { agentry } = JSON.parse(agentryChild.url) as { agentry: string };
+  const { url: bare } = JSON.parse(bareChild.url) as { url: string };
+  const headers = { 'content-type': 'application/json', authorization: 'Bearer bench-key' };
+  const connections = 16;
+  try {
+    // Warm both up before measuring.
+    await load(bare, '/', headers, 500, connections);
+    await load(agentry, '/v1/agents/echo/invoke', headers, 500, connections);
+    const bareRates: number[] = [];
+    const agentryRates: number[] = [];
+    for (let round = 0; round < options.rounds; round++) {
+      bareRates.push(await load(bare, '/', headers, options.roundMs, connections));
+      agentryRates.push(await load(agentry, '/v1/agents/echo/invoke', headers, options.roundMs, connections));
+    }
+    const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+    const bareRate = median(bareRates);
+    const agentryRate = median(agentryRates);
+    const ratio = agentryRate / bareRate;
+    return [
+      {
+        title: `Server throughput (${connections} keep-alive connections, ${options.rounds} alternating rounds of ${options.roundMs} ms)`,
+        body: [
+          '| server | includes | median requests/s | ratio to bare node:http |',
+          '| --- | --- | --- | --- |',
+          `| bare node:http JSON echo | parse body, JSON answer | ${bareRate.toFixed(0)} | 1.00 |`,
+          `| Agentry server, echo pack | auth, request id, idempotency-free invoke, body limit, zod request + input + output checks, runtime, usage | ${agentryRate.toFixed(0)} | ${ratio.toFixed(2)} |`,
+        ].join('\n'),
+        verdicts: [`server throughput ratio to bare node:http: ${ratio.toFixed(2)} (target >= 0.60) — ${ratio >= 0.6 ? 'met' : 'missed'}`],
+      },
+    ];
+  } finally {
+    await Promise.all([agentryChild.stop(), bareChild.stop()]);
+  }
+}
