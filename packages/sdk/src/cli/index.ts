@@ -11,6 +11,7 @@ type Command = (argv: string[], io: CommandIo) => Promise<number>;
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   dev: { summary: 'start the runtime server with the built-in packs (in-memory)', load: async () => runDevCommand },
   invoke: { summary: 'call an agent on a server', load: async () => runInvokeCommand },
+  audit: { summary: 'verify or export a hash-chained governance audit log', load: async () => (await import('./commands/audit')).runAuditCommand },
 };
 
 /** Adds a command; used by modules that ship their own (report, eval, audit, verify). */

@@ -1,3 +1,4 @@
 // @agentry/sdk/server — the runtime HTTP server (Node only). Every export here is public API.
 export { createServer, type AgentryServer, type ListenOptions, type CloseOptions } from './create-server';
 export type { ServerOptions, ApiKeys, ApiKeyIdentity } from './server-options';
+export { createJsonlAuditSink, type JsonlAuditSink } from '../middleware/governance/audit/jsonl-audit-sink';

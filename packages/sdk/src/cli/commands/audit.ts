@@ -1,0 +1,175 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { AgentryError } from '../../contract';
+import type { AuditEntry } from '../../middleware/governance/audit/audit-entry';
+import { verifyAuditChain, type AuditChainVerdict } from '../../middleware/governance/audit/verify-audit-chain';
+import type { CommandIo } from '../io';
+
+export const auditUsage = `Usage:
+  agentry audit verify <audit.jsonl> [--head <sha256>] [--partial] [--json]
+  agentry audit export <audit.jsonl> [--tenant T] [--agent A] [--decision allow|refuse]
+                       [--since ISO] [--until ISO] [--format jsonl|csv] [--out FILE]
+
+verify  checks the hash chain of a governance audit log (one JSON entry per line) and names the
+        first bad sequence number. Exit 0 when intact, 1 when tampered or unreadable.
+        --head   the hash the last entry must have (kept elsewhere): also detects cut-off tails
+        --partial the file is an excerpt that starts after sequence 1
+export  writes the entries that match the filters as JSON Lines (default) or CSV to stdout or
+        --out, after verifying the chain; the verdict goes to stderr, and the exit code is 1
+        when the chain is broken (the entries are still written, for investigation).
+`;
+
+/** `agentry audit verify | export`. Resolves with the exit code. */
+export async function runAuditCommand(argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>): Promise<number> {
+  const [subcommand, ...rest] = argv;
+  if (subcommand === undefined || subcommand === '--help' || subcommand === '-h') {
+    io.stdout.write(auditUsage);
+    return subcommand === undefined ? 2 : 0;
+  }
+  if (subcommand === 'verify') return verify(rest, io);
+  if (subcommand === 'export') return exportEntries(rest, io);
+  io.stderr.write(`agentry audit: unknown subcommand "${subcommand}"\n\n${auditUsage}`);
+  return 2;
+}
+
+async function verify(argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { head: { type: 'string' }, partial: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.stdout.write(auditUsage);
+    return 0;
+  }
+  const file = requireFile(positionals, 'verify');
+  const { entries, lines } = await readAuditFile(file);
+  const verdict = verifyAuditChain(entries, { partial: values.partial, ...(values.head === undefined ? {} : { expectedHeadHash: values.head }) });
+  if (values.json) io.stdout.write(`${JSON.stringify({ file, ...verdict, ...lineOf(verdict, lines) })}\n`);
+  else io.stdout.write(`${describeVerdict(file, verdict, lines)}\n`);
+  return verdict.ok ? 0 : 1;
+}
+
+async function exportEntries(argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      tenant: { type: 'string' },
+      agent: { type: 'string' },
+      decision: { type: 'string' },
+      since: { type: 'string' },
+      until: { type: 'string' },
+      format: { type: 'string', default: 'jsonl' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout.write(auditUsage);
+    return 0;
+  }
+  const file = requireFile(positionals, 'export');
+  if (values.format !== 'jsonl' && values.format !== 'csv') throw invalid(`--format must be jsonl or csv, got ${values.format}`);
+  if (values.decision !== undefined && values.decision !== 'allow' && values.decision !== 'refuse') {
+    throw invalid(`--decision must be allow or refuse, got ${values.decision}`);
+  }
+  const since = time('--since', values.since);
+  const until = time('--until', values.until);
+  const { entries, lines } = await readAuditFile(file);
+  const verdict = verifyAuditChain(entries);
+  io.stderr.write(`${describeVerdict(file, verdict, lines)}\n`);
+  const selected = entries.filter((value): value is AuditEntry => {
+    if (typeof value !== 'object' || value === null) return false;
+    const entry = value as AuditEntry;
+    const at = Date.parse(entry.at);
+    return (
+      (values.tenant === undefined || entry.tenant === values.tenant) &&
+      (values.agent === undefined || entry.agent === values.agent) &&
+      (values.decision === undefined || entry.decision === values.decision) &&
+      (since === undefined || at >= since) &&
+      (until === undefined || at < until)
+    );
+  });
+  const text = values.format === 'csv' ? toCsv(selected) : selected.map((entry) => `${JSON.stringify(entry)}\n`).join('');
+  if (values.out === undefined) io.stdout.write(text);
+  else {
+    await writeFile(values.out, text, 'utf8');
+    io.stderr.write(`wrote ${selected.length} of ${entries.length} entries to ${values.out}\n`);
+  }
+  return verdict.ok ? 0 : 1;
+}
+
+/** Parses each non-empty line; a line that is not JSON becomes `undefined`, which the verifier reports. */
+async function readAuditFile(file: string): Promise<{ entries: unknown[]; lines: number[] }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new AgentryError('AGENTRY_INVALID_OPTIONS', `cannot read audit log ${file}: ${(error as Error).message}`, {
+      cause: error,
+      hint: 'Pass the path of a JSON Lines audit log, e.g. the file of createJsonlAuditSink.',
+    });
+  }
+  const entries: unknown[] = [];
+  const lines: number[] = [];
+  text.split('\n').forEach((line, index) => {
+    if (line.trim() === '') return;
+    lines.push(index + 1);
+    try {
+      entries.push(JSON.parse(line));
+    } catch {
+      entries.push(undefined);
+    }
+  });
+  return { entries, lines };
+}
+
+function lineOf(verdict: AuditChainVerdict, lines: number[]): { line?: number } {
+  return verdict.index === undefined || lines[verdict.index] === undefined ? {} : { line: lines[verdict.index]! };
+}
+
+function describeVerdict(file: string, verdict: AuditChainVerdict, lines: number[]): string {
+  if (verdict.ok) {
+    const head = verdict.head === undefined ? 'empty' : `head ${verdict.head.seq} sha256:${verdict.head.hash}`;
+    return `${file}: intact, ${verdict.entries} entries, ${head}`;
+  }
+  const line = lineOf(verdict, lines).line;
+  return `${file}: TAMPERED at sequence ${verdict.firstBadSequence}${line === undefined ? '' : ` (line ${line})`}: ${verdict.problem}`;
+}
+
+const csvColumns = ['seq', 'at', 'tenant', 'subject', 'agent', 'version', 'mode', 'tier', 'decision', 'outcome', 'code', 'stage', 'rule', 'reason', 'redactedInput', 'redactedOutput', 'requestId', 'invocationId', 'hash'] as const;
+
+function toCsv(entries: readonly AuditEntry[]): string {
+  const total = (counts: Record<string, number> | undefined): number => Object.values(counts ?? {}).reduce((sum, count) => sum + count, 0);
+  const cell = (value: unknown): string => {
+    const text = value === undefined ? '' : String(value);
+    return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  const rows = entries.map((entry) => {
+    const row: Partial<Record<(typeof csvColumns)[number], unknown>> = {
+      ...entry,
+      redactedInput: total(entry.redactions?.input),
+      redactedOutput: total(entry.redactions?.output),
+    };
+    return csvColumns.map((column) => cell(row[column])).join(',');
+  });
+  return [csvColumns.join(','), ...rows].join('\n') + '\n';
+}
+
+function requireFile(positionals: string[], subcommand: string): string {
+  const file = positionals[0];
+  if (file === undefined) throw invalid(`agentry audit ${subcommand} needs the path of an audit log (JSON Lines)`);
+  return file;
+}
+
+function time(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const parsed = Date.parse(value);
+  if (Number.isNaN(parsed)) throw invalid(`${flag} must be an ISO 8601 date or time, got ${value}`);
+  return parsed;
+}
+
+function invalid(message: string): AgentryError {
+  return new AgentryError('AGENTRY_INVALID_OPTIONS', message, { hint: auditUsage.split('\n').slice(1, 4).join('\n') });
+}

@@ -1,0 +1,16 @@
+export { governanceMiddleware } from './governance-middleware';
+export type { GovernanceOptions } from './governance-options';
+export type { TierAccess, Tiers } from './tier-access';
+export { isAllowedByTier, toolAccessStateKey, type ToolAccessCheck } from './tier-access';
+export type { DenyRule } from './deny-rules';
+export type { PolicyContext, PolicyDecision, PolicyFunction } from './policy/policy';
+export { loadPolicy, policyRuleSetSchema, type PolicyRuleSet } from './policy/load-policy';
+export { detectPii, type DetectPiiOptions, type PiiFinding } from './pii/detect-pii';
+export { piiTypes, type PiiType } from './pii/pii-detectors';
+export { redactPii, redactionMarker, type PiiCounts, type PiiRedaction } from './pii/redact-pii';
+export { createStreamingRedactor, type StreamingRedactor, type StreamingRedactorOptions } from './pii/streaming-redactor';
+export { redactingLogger } from './pii/redacting-logger';
+export { genesisHash, hashAuditEntry, type AuditEntry, type AuditRecord, type AuditStage } from './audit/audit-entry';
+export { createAuditTrail, type AuditAppendLog, type AuditTrail, type AuditTrailOptions } from './audit/audit-trail';
+export { verifyAuditChain, type AuditChainVerdict, type VerifyAuditChainOptions } from './audit/verify-audit-chain';
+export { createJsonlAuditSink, type JsonlAuditSink } from './audit/jsonl-audit-sink';

@@ -1,0 +1,168 @@
+import { hasCardIssuerPrefix, isIbanValid, isLuhnValid, isValidIpv4, isValidIpv6, isValidSsn } from './pii-checksums';
+
+/** The kinds of personal data and secrets the detectors find. */
+export const piiTypes = ['email', 'phone', 'card', 'iban', 'ssn', 'ipv4', 'ipv6', 'api-key', 'jwt'] as const;
+
+/** One kind of personal data or secret. */
+export type PiiType = (typeof piiTypes)[number];
+
+/** How one type is found: a candidate regex (global), then a check that rejects look-alikes. */
+export interface PiiDetector {
+  readonly type: PiiType;
+  /** Wins over lower priorities where two findings overlap. */
+  readonly priority: number;
+  /** Cheap test that skips the regex on text that cannot contain this type. */
+  readonly mayContain: (text: string) => boolean;
+  readonly pattern: RegExp;
+  readonly accept: (match: RegExpExecArray, text: string) => boolean;
+}
+
+const hasDigit = (text: string): boolean => /\d/.test(text);
+const always = (): boolean => true;
+
+// File names such as `logo@2x.png` have the shape of an address; these "TLDs" are extensions.
+const fileExtensions = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'avif', 'ico', 'bmp', 'tiff', 'pdf']);
+
+// Dotted quads right after these words are versions or build numbers, not addresses.
+const versionContext = /(?:^|[^\w])(?:version|ver|release|build|rev|revision|firmware|v)\.?\s*[:=#]?\s*$/i;
+
+/**
+ * Random key material, not a phrase such as `sk-2024-q3-roadmap-v12`: letters and at least two
+ * digits, and one unbroken run of 12 or more letters and digits (words joined by dashes are short).
+ */
+function looksRandom(body: string): boolean {
+  let digits = 0;
+  let letters = 0;
+  let run = 0;
+  let longestRun = 0;
+  for (const character of body) {
+    const isDigit = character >= '0' && character <= '9';
+    const isLetter = !isDigit && /[A-Za-z]/.test(character);
+    if (isDigit) digits++;
+    if (isLetter) letters++;
+    run = isDigit || isLetter ? run + 1 : 0;
+    if (run > longestRun) longestRun = run;
+  }
+  return digits >= 2 && letters >= 2 && longestRun >= 12;
+}
+
+function decodesToJsonHeader(segment: string): boolean {
+  try {
+    const base64 = segment.replaceAll('-', '+').replaceAll('_', '/');
+    const header = JSON.parse(atob(base64 + '='.repeat((4 - (base64.length % 4)) % 4))) as unknown;
+    return typeof header === 'object' && header !== null && ('alg' in header || 'typ' in header);
+  } catch {
+    return false;
+  }
+}
+
+/** The built-in detectors, one per {@link PiiType} (phone has two shapes). */
+export const piiDetectors: readonly PiiDetector[] = [
+  {
+    type: 'jwt',
+    priority: 9,
+    mayContain: (text) => text.includes('eyJ'),
+    pattern: /(?<![\w-])eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}(?![\w-])/g,
+    accept: (match) => decodesToJsonHeader(match[0].slice(0, match[0].indexOf('.'))),
+  },
+  {
+    type: 'api-key',
+    priority: 8,
+    mayContain: always,
+    pattern: new RegExp(
+      '(?<![\\w-])(?:' +
+        [
+          'sk-ant-(?:api|admin)\\d{2}-[A-Za-z0-9_-]{20,}', // Anthropic
+          'sk-(?:proj-|svcacct-|admin-)?(?<openai>[A-Za-z0-9_-]{20,})', // OpenAI
+          '[sr]k_(?:live|test)_[A-Za-z0-9]{16,}', // Stripe secret and restricted keys
+          'gh[pousr]_[A-Za-z0-9]{36,}', // GitHub tokens
+          'github_pat_[A-Za-z0-9_]{22,}', // GitHub fine-grained tokens
+          '(?:AKIA|ASIA)[A-Z0-9]{16}', // AWS access key ids
+          'xox[bpas]-(?<slack>[A-Za-z0-9-]{10,})', // Slack
+          'whsec_[A-Za-z0-9+/]{16,}={0,2}', // webhook signing secrets
+          'AIza[0-9A-Za-z_-]{35}', // Google API keys
+          'glpat-[A-Za-z0-9_-]{20,}', // GitLab tokens
+        ].join('|') +
+        ')(?![\\w-])',
+      'g',
+    ),
+    accept: (match) => {
+      const body = match.groups?.openai ?? match.groups?.slack;
+      return body === undefined || looksRandom(body);
+    },
+  },
+  {
+    // The token after `Bearer` in an Authorization header, whatever its format.
+    type: 'api-key',
+    priority: 8,
+    mayContain: (text) => /bearer/i.test(text),
+    pattern: /(?<=\b[Bb]earer\s+)[A-Za-z0-9._~+/-]{16,}=*(?![\w.~+/-])/g,
+    accept: (match) => looksRandom(match[0]),
+  },
+  {
+    type: 'email',
+    priority: 7,
+    mayContain: (text) => text.includes('@'),
+    pattern:
+      /(?<![\w.%+'-])[A-Za-z0-9][A-Za-z0-9._%+'-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?<tld>[A-Za-z]{2,24})(?![\w-]|\.[A-Za-z0-9])/g,
+    accept: (match) => !fileExtensions.has(match.groups!.tld!.toLowerCase()),
+  },
+  {
+    type: 'iban',
+    priority: 6,
+    mayContain: hasDigit,
+    pattern: /(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])/g,
+    accept: (match) => isIbanValid(match[0].replaceAll(' ', '')),
+  },
+  {
+    type: 'card',
+    priority: 5,
+    mayContain: hasDigit,
+    pattern: /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w]|[ -]\d)/g,
+    accept: (match) => {
+      const digits = match[0].replace(/[ -]/g, '');
+      return hasCardIssuerPrefix(digits) && isLuhnValid(digits);
+    },
+  },
+  {
+    type: 'ssn',
+    priority: 4,
+    mayContain: hasDigit,
+    pattern: /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[- ]\d)/g,
+    accept: (match) => isValidSsn(match[1]!, match[3]!, match[4]!),
+  },
+  {
+    // North American numbering plan: area and exchange codes start 2-9; bare 10-digit runs are
+    // left alone (order numbers, timestamps) unless written with +.
+    type: 'phone',
+    priority: 3,
+    mayContain: hasDigit,
+    pattern: /(?<![\w+./-])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)|[2-9]\d{2})[ .-]?[2-9]\d{2}[ .-]?\d{4}(?![\w]|[./-]\d)/g,
+    accept: (match) => /\D/.test(match[0]),
+  },
+  {
+    // International numbers written with a leading + and country code (E.164: 8 to 15 digits).
+    type: 'phone',
+    priority: 3,
+    mayContain: (text) => text.includes('+'),
+    pattern: /(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?)(?:[ .-]?\(?\d{2,5}\)?){1,5}(?![\w]|[./-]\d)/g,
+    accept: (match) => {
+      const digits = match[0].replace(/\D/g, '').length;
+      return digits >= 8 && digits <= 15;
+    },
+  },
+  {
+    type: 'ipv6',
+    priority: 2,
+    mayContain: (text) => text.includes(':'),
+    pattern: /(?<![\w:.])(?:[0-9A-Fa-f]{0,4}:){2,7}(?:(?:\d{1,3}\.){3}\d{1,3}|[0-9A-Fa-f]{1,4})?(?![\w:]|\.\d)/g,
+    accept: (match) => isValidIpv6(match[0]),
+  },
+  {
+    type: 'ipv4',
+    priority: 1,
+    mayContain: (text) => text.includes('.'),
+    pattern: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g,
+    accept: (match, text) => isValidIpv4(match[0]) && !versionContext.test(text.slice(Math.max(0, match.index - 24), match.index)),
+  },
+];
