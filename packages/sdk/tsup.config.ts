@@ -5,10 +5,14 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     server: 'src/server/index.ts',
+    redis: 'src/redis/index.ts',
+    testing: 'src/testing/index.ts',
     cli: 'src/cli/index.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', server: 'src/server/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', server: 'src/server/index.ts', redis: 'src/redis/index.ts', testing: 'src/testing/index.ts' } },
+  // Peers and optional heavy dependencies stay imports, never bundled.
+  external: ['vitest', 'ioredis'],
   target: 'node22',
   platform: 'node',
   sourcemap: true,

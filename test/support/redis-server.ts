@@ -27,7 +27,7 @@ export interface StartRedisServerOptions {
 
 const installHint =
   'redis-server (Debian package `redis-server`) is needed by the Redis test suites but is not installed. ' +
-  'Install it with `sudo apt-get install -y redis-server` or run `scripts/ensure-redis.sh`.';
+  'Install it with `sudo apt-get install -y redis-server` or run `bash scripts/ensure-services.sh`.';
 
 /**
  * Starts Debian's `redis-server` binary on 127.0.0.1 with `--save '' --appendonly no` in a temp

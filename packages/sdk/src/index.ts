@@ -86,3 +86,20 @@ export {
   type AuditChainVerdict,
   type VerifyAuditChainOptions,
 } from './middleware/governance';
+export {
+  createMemoryCounterStore,
+  createMemoryAppendLog,
+  type CounterStore,
+  type AppendLog,
+  type AppendLogEntry,
+  type MemoryCounterStoreOptions,
+  type MemoryAppendLogOptions,
+} from './stores';
+export {
+  cacheMiddleware,
+  type CacheMiddleware,
+  type CacheOptions,
+  type CacheStats,
+  type CacheTarget,
+  type RevalidateVerdict,
+} from './middleware/cache';

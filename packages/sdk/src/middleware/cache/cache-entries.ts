@@ -1,0 +1,119 @@
+import { createId } from '../../core/ids';
+import { isCacheEntry, isCurrent, type CacheEntry, type CacheGenerations, type CachedRun } from './cache-entry';
+import { agentGenerationKey, tagGenerationKey } from './cache-key';
+import type { ResolvedCacheOptions } from './cache-options';
+import type { CacheStats } from './cache-stats';
+
+/** What a lookup found: a current entry, and the generations a run started now must write under. */
+export interface CacheLookup {
+  found: { entry: CacheEntry; run: CachedRun } | undefined;
+  /** Undefined when the store failed: the call runs, and nothing is written. */
+  generations: CacheGenerations | undefined;
+}
+
+/** The cache's reads and writes. Store failures never escape: they count as degraded and act as a miss. */
+export interface CacheEntries {
+  lookup(key: string, agent: string, tags: readonly string[], readEntry: boolean): Promise<CacheLookup>;
+  write(key: string, agent: string, runJson: string, generations: CacheGenerations): Promise<void>;
+  /** Grows an entry's lifetime after a hit, in the background. */
+  extend(key: string, entry: CacheEntry): void;
+  remove(key: string): Promise<void>;
+  invalidateAgent(agent: string): Promise<void>;
+  invalidateTag(tag: string): Promise<void>;
+}
+
+/**
+ * Entries are checked against generation tokens rather than deleted one by one: invalidating an
+ * agent or a tag replaces one token, and every entry written under the old one stops matching.
+ * A token rather than a counter because the key-value interface has no atomic increment, and a
+ * fresh random token needs no read-modify-write. A missing token never matches, so a token lost
+ * to expiry or eviction can only cause misses, never resurrect an invalidated entry.
+ */
+export function createCacheEntries(options: ResolvedCacheOptions, stats: CacheStats): CacheEntries {
+  const { store } = options;
+  // Tag tokens expire (tags can be many); they outlive any entry written under them.
+  const tagTokenTtlMs = options.maxTtlMs * 2;
+
+  async function createToken(key: string, ttlMs: number | undefined): Promise<string | undefined> {
+    const token = createId('gen');
+    return (await store.setIfAbsent(key, token, ttlMs === undefined ? undefined : { ttlMs })) ? token : undefined;
+  }
+
+  return {
+    async lookup(key, agent, tags, readEntry) {
+      let values: unknown[];
+      try {
+        // One round trip: the reads go out together (pipelined on one Redis connection).
+        values = await Promise.all([
+          readEntry ? store.get(key) : undefined,
+          store.get(agentGenerationKey(agent)),
+          ...tags.map((tag) => store.get(tagGenerationKey(tag))),
+        ]);
+      } catch {
+        stats.degradedLookups++;
+        return { found: undefined, generations: undefined };
+      }
+      const [stored, agentToken, ...tagTokens] = values;
+      const generations: CacheGenerations = { agent: token(agentToken), tags: {} };
+      tags.forEach((tag, index) => (generations.tags[tag] = token(tagTokens[index])));
+      if (!isCacheEntry(stored) || !isCurrent(stored, generations)) return { found: undefined, generations };
+      try {
+        return { found: { entry: stored, run: JSON.parse(stored.run) as CachedRun }, generations };
+      } catch {
+        return { found: undefined, generations };
+      }
+    },
+
+    async write(key, agent, runJson, generations) {
+      try {
+        // A token missing when the run started is created now; if someone created one meanwhile
+        // (possibly an invalidation), this run's answer may be stale: skip it.
+        const agentToken = generations.agent ?? (await createToken(agentGenerationKey(agent), undefined));
+        if (agentToken === undefined) return;
+        const tags: Record<string, string> = {};
+        for (const [tag, existing] of Object.entries(generations.tags)) {
+          const tagToken = existing ?? (await createToken(tagGenerationKey(tag), tagTokenTtlMs));
+          if (tagToken === undefined) return;
+          tags[tag] = tagToken;
+        }
+        const entry: CacheEntry = { v: 1, run: runJson, generations: { agent: agentToken, tags }, ttlMs: options.ttlMs };
+        await store.set(key, entry, { ttlMs: options.ttlMs });
+        stats.admitted++;
+      } catch {
+        stats.degradedWrites++;
+      }
+    },
+
+    extend(key, entry) {
+      // Only while growing: a capped entry then expires maxTtlMs after its last growth, which
+      // bounds how long any answer is served without being recomputed.
+      if (entry.ttlMs >= options.maxTtlMs) return;
+      const ttlMs = Math.min(options.maxTtlMs, Math.ceil(entry.ttlMs * options.ttlGrowth));
+      try {
+        store.set(key, { ...entry, ttlMs }, { ttlMs }).catch(() => stats.degradedWrites++);
+      } catch {
+        stats.degradedWrites++;
+      }
+    },
+
+    async remove(key) {
+      try {
+        await store.delete(key);
+      } catch {
+        stats.degradedWrites++;
+      }
+    },
+
+    async invalidateAgent(agent) {
+      await store.set(agentGenerationKey(agent), createId('gen'));
+    },
+
+    async invalidateTag(tag) {
+      await store.set(tagGenerationKey(tag), createId('gen'), { ttlMs: tagTokenTtlMs });
+    },
+  };
+}
+
+function token(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startRedisServer, type RedisServer } from '../../../../../test/support/redis-server';
+import { createRedisKeyValueStore } from '../../stores/redis';
+import { cacheMiddleware } from './cache-middleware';
+import { createPacks, runtimeWith, scoring, shapes, streamEvents } from './cache-test-kit';
+
+let server: RedisServer;
+beforeAll(async () => {
+  server = await startRedisServer();
+});
+afterAll(() => server?.stop());
+
+/** Two replicas: each its own runtime, cache middleware and Redis connection, one shared Redis. */
+async function replicas(keyPrefix: string) {
+  const kit = createPacks();
+  const make = async () => {
+    const store = await createRedisKeyValueStore({ redis: server.url, keyPrefix, commandTimeoutMs: 300 });
+    const cache = cacheMiddleware({ store, ttlMs: 60_000 });
+    return { store, cache, runtime: runtimeWith(kit.packs, [cache, scoring()]) };
+  };
+  return { kit, one: await make(), two: await make() };
+}
+
+describe('cacheMiddleware on Redis', () => {
+  it('answers a replica from the entry another replica wrote, streams included, and invalidates across them', async () => {
+    const { kit, one, two } = await replicas('cache-shared:');
+    try {
+      const call = { agent: 'writer', input: { text: 'shared across replicas' }, tenant: 'acme' };
+      const live = await streamEvents(one.runtime, call);
+      // The entry is written in the background once the run ends; the replica sees it after that.
+      await until(() => one.cache.stats().admitted === 1);
+      const replay = await streamEvents(two.runtime, call);
+      expect(kit.runs.writer).toBe(1);
+      expect(shapes(replay)).toEqual(shapes(live));
+      const last = replay.at(-1);
+      expect(last?.type === 'result' && last.result.cache).toEqual({ hit: true, savedCostUsd: 0.02 });
+
+      await one.cache.invalidateAgent('writer');
+      expect((await two.runtime.invoke(call)).cache.hit).toBe(false);
+      expect(kit.runs.writer).toBe(2);
+    } finally {
+      await Promise.all([one.store.close?.(), two.store.close?.()]);
+    }
+  });
+
+  it('keeps answering when Redis is lost mid-run: misses, counted as degraded lookups', async () => {
+    const doomed = await startRedisServer();
+    const kit = createPacks();
+    const store = await createRedisKeyValueStore({ redis: doomed.url, commandTimeoutMs: 300 });
+    const cache = cacheMiddleware({ store });
+    const runtime = runtimeWith(kit.packs, [cache, scoring()]);
+    const call = { agent: 'echo', input: { text: 'still here' }, tenant: 'acme' };
+    try {
+      await runtime.invoke(call);
+      await until(() => cache.stats().admitted === 1);
+      expect((await runtime.invoke(call)).cache.hit).toBe(true);
+      await doomed.stop();
+      const during = await runtime.invoke(call);
+      expect(during.cache.hit).toBe(false);
+      expect(during.output).toMatchObject({ text: 'still here' });
+      expect(cache.stats().degradedLookups).toBeGreaterThanOrEqual(1);
+    } finally {
+      await store.close?.();
+      await doomed.stop();
+    }
+  });
+});
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let attempt = 0; !condition(); attempt++) {
+    if (attempt > 200) throw new Error('condition not met within 2 s');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}

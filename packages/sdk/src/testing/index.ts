@@ -1,0 +1,2 @@
+// @agentry/sdk/testing — shared contract suites for store implementations (needs vitest).
+export * from '../stores/testing';
