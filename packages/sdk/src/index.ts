@@ -103,3 +103,6 @@ export {
   type CacheTarget,
   type RevalidateVerdict,
 } from './middleware/cache';
+export * from './middleware/meter';
+export * from './middleware/budget';
+export * from './middleware/eval';

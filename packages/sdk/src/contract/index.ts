@@ -7,3 +7,4 @@ export * from './stream-events';
 export * from './job';
 export * from './agent-manifest';
 export type * from './model-provider';
+export * from './usage-event';

@@ -2,3 +2,4 @@
 export { createServer, type AgentryServer, type ListenOptions, type CloseOptions } from './create-server';
 export type { ServerOptions, ApiKeys, ApiKeyIdentity } from './server-options';
 export { createJsonlAuditSink, type JsonlAuditSink } from '../middleware/governance/audit/jsonl-audit-sink';
+export { createJsonLinesUsageSink, type JsonLinesUsageSinkOptions } from '../middleware/meter/json-lines-usage-sink';

@@ -1,0 +1,160 @@
+import { toAgentryError, type ErrorCode, type EvalScore, type InvokeResult, type Usage } from '../../contract';
+import type { UsageEvalSummary, UsageRecord } from '../../contract/usage-event';
+import type { Invocation } from '../../core/invocation';
+import type { Middleware } from '../../core/middleware';
+import { createUsageExporter, type UsageExporterOptions, type UsageExporterStats } from './usage-exporter';
+import { usageOutcomeOf } from './usage-outcome';
+import type { UsageSink } from './usage-sink';
+
+/** Options of {@link meterMiddleware}. */
+export interface MeterOptions {
+  /** Where usage records go: memory, a JSON Lines file, an append log, or your own. */
+  sink: UsageSink;
+  /** Buffering and delivery. @default { maxBuffered: 10000, batchSize: 100, flushIntervalMs: 1000, maxAttempts: 3, writeTimeoutMs: 10000 } */
+  buffer?: UsageExporterOptions;
+  /** Copy the invocation's metadata labels into each record. @default true */
+  includeMetadata?: boolean;
+  /** Clock in epoch milliseconds, injectable for tests. @default Date.now */
+  now?: () => number;
+}
+
+/** The meter: a middleware plus control of its export queue. */
+export interface MeterMiddleware extends Middleware {
+  /** Delivery counts: recorded, delivered, dropped, failed, buffered, in flight. */
+  stats(): UsageExporterStats;
+  /** Writes what is buffered now (one attempt). */
+  flush(): Promise<void>;
+  /**
+   * Delivers or gives up every buffered record, then closes the sink. Call on shutdown. Records a
+   * hung sink has not taken after `timeoutMs` are counted as failed.
+   */
+  close(options?: { /** @default 10000 */ timeoutMs?: number }): Promise<void>;
+}
+
+/**
+ * Meters every invocation: one {@link UsageRecord} per call, whether it succeeded, failed, was
+ * refused or cancelled, with tokens, cost, latency, time to first event, cache hit, evals and
+ * outcome. Records are queued in memory and shipped in batches, so the sink never slows a call;
+ * what cannot be shipped is counted in `stats()`, never lost silently.
+ *
+ * Place it outside the middleware whose refusals it should see (budget, governance) and outside
+ * eval so results carry their scores: `[meterMiddleware(...), budgetMiddleware(...), evalMiddleware(...)]`.
+ *
+ * @example
+ * const sink = createMemoryUsageSink();
+ * const meter = meterMiddleware({ sink });
+ * const runtime = createRuntime({ packs: [echoPack], middleware: [meter] });
+ * await runtime.invoke({ agent: 'echo', input: { text: 'hi' }, tenant: 'acme' });
+ * await meter.flush();
+ * sink.records()[0]?.outcome; // 'success'
+ */
+export function meterMiddleware(options: MeterOptions): MeterMiddleware {
+  const exporter = createUsageExporter(options.sink, options.buffer);
+  const now = options.now ?? Date.now;
+  const includeMetadata = options.includeMetadata ?? true;
+
+  function record(invocation: Invocation, observed: Observed): void {
+    try {
+      exporter.record(toRecord(invocation, observed, includeMetadata));
+    } catch {
+      // Building a record from well-typed values cannot fail short of a bug; never let metering fail a call.
+    }
+  }
+
+  return {
+    name: 'meter',
+    async *handle(invocation, next) {
+      const observed: Observed = { result: undefined, usage: undefined, evals: [], firstEventAt: undefined, endedAt: 0, errorCode: undefined };
+      try {
+        for await (const event of next(invocation)) {
+          switch (event.type) {
+            case 'text-delta':
+            case 'tool-call':
+              observed.firstEventAt ??= now();
+              break;
+            case 'usage':
+              observed.usage = event.usage;
+              break;
+            case 'eval':
+              observed.evals.push(event.eval);
+              break;
+            case 'result':
+              observed.result = event.result;
+              observed.endedAt = now();
+              break;
+          }
+          yield event;
+        }
+      } catch (error) {
+        observed.errorCode = toAgentryError(error).code;
+        throw error;
+      } finally {
+        if (observed.endedAt === 0) observed.endedAt = now();
+        // A consumer that stopped before the result (closed stream) leaves neither result nor error.
+        if (observed.result === undefined) observed.errorCode ??= 'AGENTRY_CANCELLED';
+        record(invocation, observed);
+      }
+    },
+    stats: () => exporter.stats(),
+    flush: () => exporter.flush(),
+    close: (closeOptions) => exporter.close(closeOptions),
+  };
+}
+
+interface Observed {
+  result: InvokeResult | undefined;
+  /** The last `usage` event: partial usage of a call that failed after it. */
+  usage: Usage | undefined;
+  evals: EvalScore[];
+  firstEventAt: number | undefined;
+  endedAt: number;
+  errorCode: ErrorCode | undefined;
+}
+
+function toRecord(invocation: Invocation, observed: Observed, includeMetadata: boolean): UsageRecord {
+  const { result } = observed;
+  const usage = result?.usage ?? observed.usage;
+  const timeToFirstEventMs =
+    observed.firstEventAt === undefined ? usage?.timeToFirstEventMs : observed.firstEventAt - invocation.startedAt;
+  const success = result !== undefined;
+  const code = success ? undefined : (observed.errorCode ?? 'AGENTRY_INTERNAL');
+  return {
+    schemaVersion: 1,
+    timestamp: new Date(observed.endedAt).toISOString(),
+    requestId: invocation.requestId,
+    invocationId: invocation.id,
+    tenant: invocation.tenant,
+    ...(invocation.subject === undefined ? {} : { subject: invocation.subject }),
+    agent: result?.agent ?? invocation.agent,
+    version: result?.version ?? invocation.version,
+    variant: result?.variant ?? null,
+    mode: invocation.mode,
+    inputTokens: usage?.inputTokens ?? 0,
+    outputTokens: usage?.outputTokens ?? 0,
+    cachedInputTokens: usage?.cachedInputTokens ?? 0,
+    cacheWriteTokens: usage?.cacheWriteTokens ?? 0,
+    reasoningTokens: usage?.reasoningTokens ?? 0,
+    costUsd: usage?.costUsd ?? 0,
+    ...(result?.cache.savedCostUsd === undefined ? {} : { savedCostUsd: result.cache.savedCostUsd }),
+    latencyMs: Math.max(0, observed.endedAt - invocation.startedAt),
+    ...(timeToFirstEventMs === undefined ? {} : { timeToFirstEventMs: Math.max(0, timeToFirstEventMs) }),
+    cacheHit: result?.cache.hit ?? false,
+    outcome: code === undefined ? 'success' : usageOutcomeOf(code),
+    ...(code === undefined ? {} : { errorCode: code }),
+    evals: summarizeEvals(result?.evals ?? observed.evals),
+    ...(includeMetadata && Object.keys(invocation.metadata).length > 0 ? { metadata: { ...invocation.metadata } } : {}),
+  };
+}
+
+/** Counts scores; a score with `error` never counts as passed. */
+export function summarizeEvals(scores: readonly EvalScore[]): UsageEvalSummary {
+  let passed = 0;
+  let errored = 0;
+  const failed: string[] = [];
+  for (const score of scores) {
+    if (score.error !== undefined) errored++;
+    if (score.pass && score.error === undefined) passed++;
+    else failed.push(score.name);
+  }
+  return { total: scores.length, passed, errored, failed };
+}
