@@ -8,7 +8,8 @@ export const agentryBin = fileURLToPath(new URL('../../packages/sdk/bin/agentry.
 /** Starts the built `agentry dev` on a free loopback port and resolves once it printed its URL. */
 export async function startAgentryDev(env: Record<string, string> = {}): Promise<{ url: string; apiKey: string; webhookSecret: string; output: string[]; stop(): Promise<number | null> }> {
   const child: ChildProcess = spawn(process.execPath, [agentryBin, 'dev', '--port', '0'], {
-    env: { ...process.env, ...env },
+    // No provider keys: the dev server must use the deterministic local model in tests.
+    env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -19,7 +19,37 @@ export {
   type TaskPackLogger,
   type CacheControl,
 } from './core';
-export { createLocalModel, countTokens, type LocalModelOptions } from './providers/local-model';
+export {
+  createLocalModel,
+  countTokens,
+  createOpenAICompatibleProvider,
+  createAnthropicProvider,
+  createFallbackProvider,
+  createModelFromSpec,
+  defaultPriceTable,
+  createPriceTable,
+  parsePriceTable,
+  findPrice,
+  priceEntrySchema,
+  priceTableSchema,
+  createCostFunction,
+  costOfUsage,
+  type LocalModelOptions,
+  type OpenAICompatibleProviderOptions,
+  type AnthropicProviderOptions,
+  type FallbackProviderOptions,
+  type FallbackInfo,
+  type ModelFromSpecOptions,
+  type HttpProviderOptions,
+  type ProviderRetryOptions,
+  type ProviderRetryInfo,
+  type MaxTokensField,
+  type PriceEntry,
+  type PriceTable,
+  type PriceTableOverrides,
+  type CostFunctionOptions,
+  type PricedCostFunction,
+} from './providers';
 export { createRuntime, type Runtime, type RuntimeOptions, type RuntimeCall, type RuntimeJobCall, type CostFunction } from './runtime';
 export { createMemoryKeyValueStore, type KeyValueStore, type SetOptions, type MemoryKeyValueStoreOptions } from './stores';
 export {

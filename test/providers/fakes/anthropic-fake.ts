@@ -1,12 +1,14 @@
-import { startFaultServer, withReply, type FaultServer } from './fault-server';
+import { startFaultServer, takeReply, withReply, type FaultServer, type ReplyState } from './fault-server';
 import { anthropicErrorBody, helloReply, type AnthropicReply } from './anthropic-examples';
 
 /** A fake of the Anthropic Messages API on 127.0.0.1: `/v1/messages`, JSON or SSE. */
 export interface AnthropicFake extends FaultServer {
   /** The base URL as Anthropic clients take it, without `/v1`. */
   baseUrl: string;
-  /** What the next messages answer. @default {@link helloReply} */
+  /** What messages answer. @default {@link helloReply} */
   reply: AnthropicReply;
+  /** Answers for the next messages, in order, before `reply` again. */
+  queueReplies(...replies: AnthropicReply[]): void;
 }
 
 /**
@@ -16,12 +18,14 @@ export interface AnthropicFake extends FaultServer {
  * `message_delta` with the stop reason and cumulative usage, `message_stop`.
  */
 export async function startAnthropicFake(): Promise<AnthropicFake> {
-  const state = { reply: helloReply };
+  const state: ReplyState<AnthropicReply> = { reply: helloReply, queued: [] };
   const server = await startFaultServer({
     requestIdHeader: 'request-id',
+    // https://docs.anthropic.com/en/api/overview documents `x-api-key`; newer clients send a bearer token.
+    hasKey: (request) => Boolean(request.headers['x-api-key']) || /^Bearer \S+/.test(request.headers.authorization ?? ''),
     isStream: (request) => request.path.startsWith('/v1/messages') && request.body?.stream === true,
-    json: (request) => (request.path.startsWith('/v1/messages') ? message(state.reply) : undefined),
-    frames: () => frames(state.reply),
+    json: (request) => (request.path.startsWith('/v1/messages') ? message(takeReply(state)) : undefined),
+    frames: () => frames(takeReply(state)),
     errorBody: (status, errorType, message, requestId) => anthropicErrorBody(status, errorType, message, requestId),
     errorFrame: (errorType, message) => event('error', { type: 'error', error: { type: errorType, message: message ?? 'Overloaded' } }),
   });

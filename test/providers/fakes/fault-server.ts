@@ -42,6 +42,8 @@ export interface WireDialect {
   errorFrame(errorType: string, message: string | undefined): string;
   /** Whether the request asked for a stream. */
   isStream(request: RecordedRequest): boolean;
+  /** Whether the request carries a key where the provider reads one; otherwise the fake answers 401. */
+  hasKey(request: RecordedRequest): boolean;
 }
 
 export interface FaultServer {
@@ -91,6 +93,10 @@ async function answer(dialect: WireDialect, request: RecordedRequest, fault: Fau
   const idHeader = { [dialect.requestIdHeader]: requestId };
   if (fault?.kind === 'reset') return void response.socket?.destroy();
   if (fault?.kind === 'hang') return;
+  if (!dialect.hasKey(request)) {
+    response.writeHead(401, { 'content-type': 'application/json', ...idHeader });
+    return void response.end(JSON.stringify(dialect.errorBody(401, undefined, 'invalid x-api-key', requestId)));
+  }
   if (fault?.kind === 'status') {
     const body = dialect.errorBody(fault.status, fault.errorType, fault.message, requestId);
     response.writeHead(fault.status, { 'content-type': 'application/json', ...idHeader, ...fault.headers });
@@ -120,13 +126,27 @@ async function answer(dialect: WireDialect, request: RecordedRequest, fault: Fau
   response.end();
 }
 
-/** Adds a `reply` property that reads and writes `state.reply` (what the fake answers next), plus `extra` fields. */
+/** What a fake answers: queued replies first, one per request, then `reply`. */
+export interface ReplyState<Reply> {
+  reply: Reply;
+  queued: Reply[];
+}
+
+/** The reply of the request being answered. */
+export function takeReply<Reply>(state: ReplyState<Reply>): Reply {
+  return state.queued.shift() ?? state.reply;
+}
+
+/**
+ * Adds `reply` (read and write: what the fake answers by default) and `queueReplies(...)` (answers
+ * for the next requests, in order) to a server, plus `extra` fields.
+ */
 export function withReply<Reply, Extra extends object>(
   server: FaultServer,
-  state: { reply: Reply },
+  state: ReplyState<Reply>,
   extra: Extra,
-): FaultServer & Extra & { reply: Reply } {
-  Object.assign(server, extra);
+): FaultServer & Extra & { reply: Reply; queueReplies(...replies: Reply[]): void } {
+  Object.assign(server, extra, { queueReplies: (...replies: Reply[]) => void state.queued.push(...replies) });
   Object.defineProperty(server, 'reply', {
     get: () => state.reply,
     set: (value: Reply) => {
@@ -134,5 +154,5 @@ export function withReply<Reply, Extra extends object>(
     },
     enumerable: true,
   });
-  return server as FaultServer & Extra & { reply: Reply };
+  return server as FaultServer & Extra & { reply: Reply; queueReplies(...replies: Reply[]): void };
 }

@@ -1,12 +1,14 @@
-import { startFaultServer, withReply, type FaultServer, type RecordedRequest } from './fault-server';
+import { startFaultServer, takeReply, withReply, type FaultServer, type ReplyState, type RecordedRequest } from './fault-server';
 import { embeddingsExample, helloReply, openAIErrorBody, type OpenAIReply } from './openai-examples';
 
 /** A fake of the OpenAI API on 127.0.0.1: `/v1/chat/completions` (JSON or SSE) and `/v1/embeddings`. */
 export interface OpenAIFake extends FaultServer {
   /** The base URL as OpenAI clients take it, with `/v1`. */
   baseUrl: string;
-  /** What the next chat completions answer. @default {@link helloReply} */
+  /** What chat completions answer. @default {@link helloReply} */
   reply: OpenAIReply;
+  /** Answers for the next chat completions, in order, before `reply` again. */
+  queueReplies(...replies: OpenAIReply[]): void;
 }
 
 const created = 1741569952;
@@ -18,19 +20,21 @@ const created = 1741569952;
  * chunk with empty `choices` and the usage, and `data: [DONE]`.
  */
 export async function startOpenAIFake(): Promise<OpenAIFake> {
-  const state = { reply: helloReply };
+  const state: ReplyState<OpenAIReply> = { reply: helloReply, queued: [] };
   const server = await startFaultServer({
     requestIdHeader: 'x-request-id',
+    // OpenAI takes `Authorization: Bearer`; Azure deployments an `api-key` header.
+    hasKey: (request) => /^Bearer \S+/.test(request.headers.authorization ?? '') || Boolean(request.headers['api-key']),
     isStream: (request) => request.path.startsWith('/v1/chat/completions') && request.body?.stream === true,
     json(request) {
       if (request.path.startsWith('/v1/embeddings')) {
         const inputs: string[] = Array.isArray(request.body.input) ? request.body.input : [request.body.input];
         return embeddingsExample(inputs, request.body.model);
       }
-      if (request.path.startsWith('/v1/chat/completions')) return completion(state.reply);
+      if (request.path.startsWith('/v1/chat/completions')) return completion(takeReply(state));
       return undefined;
     },
-    frames: (request) => chunks(state.reply, request),
+    frames: (request) => chunks(takeReply(state), request),
     errorBody: (status, errorType, message) => openAIErrorBody(status, errorType, message),
     // An error inside a 200 stream is a data-only block holding an `error` object, which the official client throws.
     errorFrame: (errorType, message) => data(openAIErrorBody(errorType === 'rate_limit_exceeded' ? 429 : 500, errorType, message)),

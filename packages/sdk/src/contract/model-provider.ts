@@ -49,22 +49,42 @@ export interface GenerateResult {
   usage: TokenUsage;
   /** The model that answered, as the provider named it. */
   modelId: string;
+  /** The provider that answered; set by fallback chains, where it may differ from the one called. */
+  provider?: string;
   /** The provider's request id, for support tickets. */
   providerRequestId?: string;
 }
 
-/** Events of a streamed model call. */
+/**
+ * Events of a streamed model call. A stream ends with `end`; `usage` comes once, just before it.
+ *
+ * Failures are thrown: a provider's iterator throws an AgentryError (from the first `next()` when
+ * the call failed before any event, later when it broke mid-stream) and never yields `error`.
+ */
 export type ModelStreamEvent =
   | { type: 'text-delta'; text: string }
   | { type: 'tool-call'; toolCallId: string; name: string; args: unknown }
   | { type: 'usage'; usage: TokenUsage }
-  | { type: 'end'; finishReason: FinishReason; modelId: string; providerRequestId?: string }
+  | {
+      type: 'end';
+      finishReason: FinishReason;
+      modelId: string;
+      /** The provider that answered; set by fallback chains, where it may differ from the one called. */
+      provider?: string;
+      providerRequestId?: string;
+    }
+  /**
+   * @deprecated No provider yields it: failures are thrown from the iterator as AgentryError.
+   * Kept so consumers that still match on it keep compiling.
+   */
   | { type: 'error'; error: AgentryError };
 
 /** Vectors for a batch of texts. */
 export interface EmbedResult {
   embeddings: number[][];
   usage: Pick<TokenUsage, 'inputTokens'>;
+  /** The embedding model that answered, when it is not the provider's `modelId` (priced by this id). */
+  modelId?: string;
 }
 
 /**
@@ -77,7 +97,9 @@ export interface ModelProvider {
   readonly provider: string;
   /** Model id used in the price table, e.g. `gpt-4o-mini`. */
   readonly modelId: string;
+  /** @throws AgentryError with a catalogue code and, for remote providers, `providerRequestId`. */
   generate(request: GenerateRequest): Promise<GenerateResult>;
+  /** @throws AgentryError from the iterator; see {@link ModelStreamEvent}. */
   stream(request: GenerateRequest): AsyncIterable<ModelStreamEvent>;
   embed?(texts: string[], options?: { signal?: AbortSignal }): Promise<EmbedResult>;
 }

@@ -19,9 +19,10 @@ export function createModelMeter(): ModelMeter {
  * invocation's signal unless the pack passed its own.
  */
 export function meterModel(model: ModelProvider, meter: ModelMeter, signal: AbortSignal, costOf: CostFunction): ModelProvider {
-  function record(modelId: string, usage: TokenUsage): void {
+  // Priced under the provider and model that actually answered (a fallback may have).
+  function record(provider: string, modelId: string, usage: TokenUsage): void {
     addTokenUsage(meter.tokens, usage);
-    meter.costUsd += costOf(model.provider, modelId, usage);
+    meter.costUsd += costOf(provider, modelId, usage);
   }
   const metered: ModelProvider = {
     specificationVersion: 'v1',
@@ -30,7 +31,7 @@ export function meterModel(model: ModelProvider, meter: ModelMeter, signal: Abor
     async generate(request) {
       meter.calls++;
       const result = await model.generate({ ...request, signal: request.signal ?? signal });
-      record(result.modelId || model.modelId, result.usage);
+      record(result.provider ?? model.provider, result.modelId || model.modelId, result.usage);
       return result;
     },
     async *stream(request): AsyncIterable<ModelStreamEvent> {
@@ -38,15 +39,19 @@ export function meterModel(model: ModelProvider, meter: ModelMeter, signal: Abor
       // Usage may arrive before `end` names the model; price it once the stream is over.
       const usage = emptyTokenUsage();
       let modelId = model.modelId;
+      let provider = model.provider;
       try {
         for await (const event of model.stream({ ...request, signal: request.signal ?? signal })) {
           if (event.type === 'usage') addTokenUsage(usage, event.usage);
-          if (event.type === 'end' && event.modelId) modelId = event.modelId;
+          if (event.type === 'end') {
+            if (event.modelId) modelId = event.modelId;
+            provider = event.provider ?? provider;
+          }
           yield event;
         }
       } finally {
         // Counted even when the consumer stops early: the provider billed what it sent.
-        record(modelId, usage);
+        record(provider, modelId, usage);
       }
     },
   };
@@ -55,7 +60,7 @@ export function meterModel(model: ModelProvider, meter: ModelMeter, signal: Abor
     metered.embed = async (texts, options) => {
       meter.calls++;
       const result = await embed(texts, { signal: options?.signal ?? signal });
-      record(model.modelId, { ...emptyTokenUsage(), inputTokens: result.usage.inputTokens });
+      record(model.provider, result.modelId ?? model.modelId, { ...emptyTokenUsage(), inputTokens: result.usage.inputTokens });
       return result;
     };
   }

@@ -21,11 +21,10 @@ export const summarizePack = defineTaskPack({
       ...(input.maxTokens === undefined ? {} : { maxTokens: input.maxTokens }),
       signal: context.signal,
     })) {
+      // Providers throw failures from the iterator; only text matters here.
       if (event.type === 'text-delta') {
         summary += event.text;
         yield { type: 'text-delta', text: event.text };
-      } else if (event.type === 'error') {
-        throw event.error;
       }
     }
     return { summary: summary.trim() };
