@@ -4,6 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { runClientOverheadBench } from './client-overhead.bench';
 import { runServerThroughputBench } from './server-throughput.bench';
+import { runPipelineOverheadBench } from './pipeline-overhead.bench';
+import { runCacheHitBench } from './cache-hit.bench';
 import type { BenchSection } from './lib/measure';
 
 const quick = process.argv.includes('--quick');
@@ -12,6 +14,8 @@ const options = quick ? { iterations: 300, warmup: 100 } : { iterations: 3_000, 
 const sections: BenchSection[] = [
   ...(await runClientOverheadBench(options)),
   ...(await runServerThroughputBench(quick ? { rounds: 3, roundMs: 500 } : { rounds: 5, roundMs: 2_000 })),
+  ...(await runPipelineOverheadBench(options)),
+  ...(await runCacheHitBench(options)),
 ];
 
 const date = new Date().toISOString().slice(0, 10);
