@@ -73,7 +73,7 @@ describe('agentry eval', () => {
     expect((await run([failing])).stderr).toContain('--agent is required');
     const unknown = await run([failing, '--agent', 'nope', '--packs', '@agentry/task-packs']);
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toContain('agent nope is not in the loaded packs (echo@1.0.0, summarize@1.0.0)');
+    expect(unknown.stderr).toContain('agent nope is not in the loaded packs (echo@1.0.0, summarize@1.0.0');
     const missingBaseline = await run([failing, '--agent', 'echo', '--baseline', join(directory, 'none.json'), '--packs', '@agentry/task-packs']);
     expect(missingBaseline.code).toBe(2);
     expect(missingBaseline.stderr).toContain('create it with --write-baseline');
