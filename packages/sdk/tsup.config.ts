@@ -7,10 +7,11 @@ export default defineConfig({
     server: 'src/server/index.ts',
     redis: 'src/redis/index.ts',
     testing: 'src/testing/index.ts',
+    mcp: 'src/mcp/index.ts',
     cli: 'src/cli/index.ts',
   },
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts', server: 'src/server/index.ts', redis: 'src/redis/index.ts', testing: 'src/testing/index.ts' } },
+  dts: { entry: { index: 'src/index.ts', server: 'src/server/index.ts', redis: 'src/redis/index.ts', testing: 'src/testing/index.ts', mcp: 'src/mcp/index.ts' } },
   // Peers and optional heavy dependencies stay imports, never bundled.
   external: ['vitest', 'ioredis'],
   target: 'node22',

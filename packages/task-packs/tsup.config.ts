@@ -1,12 +1,12 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', testing: 'src/testing/index.ts', generator: 'src/generator/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   target: 'node22',
   platform: 'node',
   sourcemap: true,
   clean: true,
-  external: ['@agentry/sdk'],
+  external: ['@agentry/sdk', 'vitest'],
 });

@@ -11,6 +11,7 @@ type Command = (argv: string[], io: CommandIo) => Promise<number>;
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
   dev: { summary: 'start the runtime server with the built-in packs (in-memory)', load: async () => runDevCommand },
   invoke: { summary: 'call an agent on a server', load: async () => runInvokeCommand },
+  mcp: { summary: 'serve the task packs as MCP tools (stdio, or --http)', load: async () => (await import('./commands/mcp')).runMcpCommand },
   report: { summary: 'KPI summary of a usage file (table, --json, --html)', load: async () => (await import('./commands/report')).runReportCommand },
   eval: { summary: 'run a dataset against an agent: pass rate, pass^N, baseline diffs', load: async () => (await import('./commands/eval')).runEvalCommand },
   audit: { summary: 'verify or export a hash-chained governance audit log', load: async () => (await import('./commands/audit')).runAuditCommand },

@@ -204,6 +204,42 @@ export const errorCatalogue = {
     summary: 'The webhook URL points to a private, loopback or link-local address, or is not http(s).',
     hint: 'Use a public https URL, or set `webhooks.allowPrivateTargets` on a trusted server.',
   },
+  AGENTRY_VERIFY_BUNDLE_INVALID: {
+    status: 422,
+    retryable: false,
+    summary: 'A release bundle is not a Sigstore bundle carrying an Agentry release statement (malformed, another payload, or the wrong kind of signer for the check asked).',
+    hint: 'Pass the .sigstore.json that release:dry wrote next to the tarball; keyed bundles verify with --key, keyless ones with --identity.',
+  },
+  AGENTRY_VERIFY_SIGNATURE_INVALID: {
+    status: 422,
+    retryable: false,
+    summary: 'The release bundle\'s signature does not verify: the statement was altered or signed with another key.',
+    hint: 'Check that --key is the public key published with this release; do not trust the artifacts otherwise.',
+  },
+  AGENTRY_VERIFY_KEY_EXPIRED: {
+    status: 422,
+    retryable: false,
+    summary: 'The public key given to verify a release is outside its stated validity (Not-Before / Not-After).',
+    hint: 'Get the current release key; a key past Not-After must not be trusted for new verifications.',
+  },
+  AGENTRY_VERIFY_UNTRUSTED_SIGNER: {
+    status: 422,
+    retryable: false,
+    summary: 'A keyless release bundle is validly signed, but by an identity or issuer other than the one required.',
+    hint: 'Compare --identity and --issuer with the release workflow identity in docs/security.md.',
+  },
+  AGENTRY_VERIFY_DIGEST_MISMATCH: {
+    status: 422,
+    retryable: false,
+    summary: 'The tarball\'s SHA-256 differs from the digest the release statement signs: the tarball was altered or is another one.',
+    hint: 'Download the tarball again from the registry or release page; do not install this one.',
+  },
+  AGENTRY_VERIFY_SBOM_MISMATCH: {
+    status: 422,
+    retryable: false,
+    summary: 'The SBOM\'s SHA-256 differs from the SBOM digest the release statement signs: it is another package\'s SBOM or was altered.',
+    hint: 'Use the .cdx.json published with this tarball (same name stem).',
+  },
   AGENTRY_UNSUPPORTED_NODE: {
     status: 500,
     retryable: false,

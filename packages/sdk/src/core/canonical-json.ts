@@ -4,10 +4,85 @@
  * `undefined` members are dropped as JSON.stringify drops them.
  */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, item: unknown) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];
-    return sorted;
-  }) ?? 'null';
+  // Cache keys compute this on every call, and JSON.stringify with a replacer function is slow:
+  // plain JSON data (the usual input) takes a direct walk; anything else takes the reference path.
+  const direct = writeValue(value, 0);
+  return direct === unusual ? referenceCanonicalJson(value) : (direct ?? 'null');
+}
+
+/** The definition of the output: a value {@link writeValue} cannot prove it handles alike goes here. */
+function referenceCanonicalJson(value: unknown): string {
+  return (
+    JSON.stringify(value, (_key, item: unknown) => {
+      if (item === null || typeof item !== 'object' || Array.isArray(item)) return item;
+      const sorted: Record<string, unknown> = {};
+      for (const key of Object.keys(item).sort()) sorted[key] = (item as Record<string, unknown>)[key];
+      return sorted;
+    }) ?? 'null'
+  );
+}
+
+/** Returned when the direct walk meets something only the reference path handles exactly. */
+const unusual: unique symbol = Symbol('unusual');
+
+// Deeper than this is left to JSON.stringify, which also reports cycles.
+const maxDepth = 256;
+
+/**
+ * The direct walk: strings, finite and non-finite numbers, booleans, null, arrays and plain
+ * objects whose keys are not array indices (an index key moves to the front of the reference
+ * path's rebuilt object) nor `__proto__` (which that rebuilt object drops). Returns undefined
+ * where JSON.stringify would omit the value, and `unusual` for anything else (toJSON, class
+ * instances, boxed primitives, bigint, cycles), so the two paths never disagree.
+ */
+function writeValue(value: unknown, depth: number): string | undefined | typeof unusual {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value);
+    case 'number':
+      return Number.isFinite(value) ? String(value) : 'null';
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'undefined':
+    case 'function':
+    case 'symbol':
+      return undefined;
+    case 'object':
+      break;
+    default:
+      return unusual;
+  }
+  if (value === null) return 'null';
+  if (depth >= maxDepth || typeof (value as { toJSON?: unknown }).toJSON === 'function') return unusual;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return unusual;
+    let text = '[';
+    for (let index = 0; index < value.length; index++) {
+      const item = writeValue(value[index], depth + 1);
+      if (item === unusual) return unusual;
+      text += (index === 0 ? '' : ',') + (item ?? 'null');
+    }
+    return text + ']';
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return unusual;
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
+  let text = '{';
+  let first = true;
+  for (const key of keys) {
+    if (isIndexLike(key) || key === '__proto__') return unusual;
+    const item = writeValue((value as Record<string, unknown>)[key], depth + 1);
+    if (item === unusual) return unusual;
+    if (item === undefined) continue;
+    text += (first ? '' : ',') + JSON.stringify(key) + ':' + item;
+    first = false;
+  }
+  return text + '}';
+}
+
+/** Keys starting with a digit: some are array indices, which objects keep in numeric order. */
+function isIndexLike(key: string): boolean {
+  const code = key.charCodeAt(0);
+  return code >= 48 && code <= 57;
 }

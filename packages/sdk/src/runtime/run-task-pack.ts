@@ -1,6 +1,12 @@
+import { fetch as undiciFetch } from 'undici';
 import { AgentryError, isAgentryError, toAgentryError, type ModelProvider, type Usage } from '../contract';
 import type { AgentEvent, Invocation } from '../core/invocation';
 import type { TaskPack, TaskPackEvent, TaskPackLogger } from '../core/task-pack';
+import type { TaskPackFetch } from '../core/task-pack-capabilities';
+import { createConcurrencyGate, type ConcurrencyGate } from '../core/task-pack-concurrency';
+import { createTaskPackContext } from '../core/task-pack-context';
+import { readTaskPackHost } from '../core/task-pack-host';
+import { limitModelTokens } from '../core/task-pack-token-limit';
 import { createModelMeter, meterModel, type CostFunction } from './metered-model';
 
 /** What the runtime gives every pack it runs. */
@@ -10,15 +16,38 @@ export interface PackEnvironment {
   logger: TaskPackLogger;
   /** Deadline when the pack declares none. */
   defaultTimeoutMs: number;
+  /** The HTTP client behind `ctx.fetch` when no host middleware lends one. @default undici's fetch */
+  fetch?: TaskPackFetch;
 }
+
+// One gate per environment object, i.e. per runtime, so `limits.maxConcurrency` holds per runtime
+// without the runtime having to know about it.
+const gates = new WeakMap<PackEnvironment, ConcurrencyGate>();
+
+// undici's fetch speaks the same WHATWG types as the global one; only their TypeScript declarations differ.
+const defaultFetch = undiciFetch as unknown as TaskPackFetch;
 
 /**
  * Runs one pack for one invocation: the terminal step of the pipeline. Yields the pack's events,
  * then the invocation's `usage`, then the `result`. Enforces the pack's deadline even when the
- * handler ignores its signal, and checks the output against the pack's own schema.
+ * handler ignores its signal, its `maxConcurrency` and `maxTokens` limits, hands it a context that
+ * exposes only its declared capabilities, and checks the output against the pack's own schema.
+ *
+ * @throws AgentryError `AGENTRY_RATE_LIMITED` when `limits.maxConcurrency` invocations already run.
  */
 export async function* runTaskPack(pack: TaskPack, invocation: Invocation, environment: PackEnvironment): AsyncGenerator<AgentEvent> {
   const label = `${pack.id}@${pack.version}`;
+  let gate = gates.get(environment);
+  if (gate === undefined) gates.set(environment, (gate = createConcurrencyGate()));
+  const release = gate.acquire(label, pack.limits?.maxConcurrency, invocation.requestId);
+  try {
+    yield* runAdmitted(pack, invocation, environment, label);
+  } finally {
+    release();
+  }
+}
+
+async function* runAdmitted(pack: TaskPack, invocation: Invocation, environment: PackEnvironment, label: string): AsyncGenerator<AgentEvent> {
   const timeoutMs = pack.limits?.timeoutMs ?? environment.defaultTimeoutMs;
   const deadline = new AbortController();
   const timer = setTimeout(
@@ -28,16 +57,26 @@ export async function* runTaskPack(pack: TaskPack, invocation: Invocation, envir
   const signal = AbortSignal.any([invocation.signal, deadline.signal]);
   const meter = createModelMeter();
   let firstEventAt: number | undefined;
+  const metered = meterModel(environment.model, meter, signal, environment.costOf);
+  const maxTokens = pack.limits?.maxTokens;
   try {
-    const returned = pack.handler(invocation.input, {
-      signal,
-      model: meterModel(environment.model, meter, signal, environment.costOf),
-      requestId: invocation.requestId,
-      invocationId: invocation.id,
-      tenant: invocation.tenant,
-      subject: invocation.subject,
-      logger: environment.logger,
-    });
+    const returned = pack.handler(
+      invocation.input,
+      createTaskPackContext(pack, {
+        signal,
+        model:
+          maxTokens === undefined
+            ? metered
+            : limitModelTokens(metered, { maxTokens, label, used: () => meter.tokens.inputTokens + meter.tokens.outputTokens }),
+        requestId: invocation.requestId,
+        invocationId: invocation.id,
+        tenant: invocation.tenant,
+        subject: invocation.subject,
+        logger: environment.logger,
+        host: readTaskPackHost(invocation),
+        defaultFetch: environment.fetch ?? defaultFetch,
+      }),
+    );
     let output: unknown;
     if (isAsyncGenerator(returned)) {
       try {

@@ -53,7 +53,8 @@ export async function runPack(pack: TaskPack, input: unknown, options: TaskPackC
       return next(invocation);
     },
   };
-  const runtime = createRuntime({ packs: [pack], model: run.model ?? modelOf(options), middleware: [host] });
+  // A pack without its own deadline gets 10 s, so a hanging fixture fails with AGENTRY_TIMEOUT inside the test's timeout.
+  const runtime = createRuntime({ packs: [pack], model: run.model ?? modelOf(options), middleware: [host], defaultTimeoutMs: 10_000 });
   let text = '';
   try {
     for await (const event of runtime.stream({ agent: pack.id, version: pack.version, input, tenant: 'contract-kit', ...(run.signal ? { signal: run.signal } : {}) })) {
