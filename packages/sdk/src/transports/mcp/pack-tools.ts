@@ -1,5 +1,6 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import type { AgentManifest } from '../../contract';
+import { compareVersions } from '../../runtime/pack-registry';
 import { tierAllows, type McpCaller } from './mcp-caller';
 
 /** A hosted pack as an MCP tool, with the agent it calls. */
@@ -32,8 +33,8 @@ export function packTools(manifests: readonly AgentManifest[], caller: McpCaller
         name: toolName(manifest.id),
         title: manifest.id,
         description: manifest.description,
-        inputSchema: withoutDialect(manifest.inputSchema) as Tool['inputSchema'],
-        outputSchema: withoutDialect(manifest.outputSchema) as NonNullable<Tool['outputSchema']>,
+        inputSchema: forMcpClients(manifest.inputSchema) as Tool['inputSchema'],
+        outputSchema: forMcpClients(manifest.outputSchema) as NonNullable<Tool['outputSchema']>,
         annotations: { title: manifest.id, ...(manifest.capabilities?.network.hosts.length === 0 ? { openWorldHint: false } : {}) },
         _meta: { 'agentry/version': manifest.version },
       },
@@ -45,26 +46,27 @@ export function toolName(agent: string): string {
   return agent.replaceAll('/', '.');
 }
 
-/** Orders `MAJOR.MINOR.PATCH[-pre]` versions; a pre-release sorts before its release. */
-function compareVersions(a: string, b: string): number {
-  const parse = (version: string) => {
-    const [core = '', pre] = version.split('+')[0]!.split('-', 2);
-    return { parts: core.split('.').map(Number), pre };
-  };
-  const left = parse(a);
-  const right = parse(b);
-  for (let index = 0; index < 3; index++) {
-    const difference = (left.parts[index] ?? 0) - (right.parts[index] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  if (left.pre === right.pre) return 0;
-  if (left.pre === undefined) return 1;
-  if (right.pre === undefined) return -1;
-  return left.pre < right.pre ? -1 : 1;
+/**
+ * A manifest schema as MCP clients read it. The dialect URI goes (some validators choke on it),
+ * and draft 2020-12 tuples (`prefixItems` + `items: false`) become the draft-07 form
+ * (`items: [...]` + `additionalItems`), since common clients validate structured results with
+ * a draft-07 validator that would otherwise refuse every tuple (e.g. a `[start, end]` line range).
+ */
+export function forMcpClients(schema: Record<string, unknown>): Record<string, unknown> {
+  const { $schema: _dialect, ...rest } = schema;
+  return downgradeTuples(rest) as Record<string, unknown>;
 }
 
-// MCP's default dialect is draft 2020-12 already, and some clients' validators choke on the URI.
-function withoutDialect(schema: Record<string, unknown>): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = schema;
-  return rest;
+function downgradeTuples(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(downgradeTuples);
+  if (node === null || typeof node !== 'object') return node;
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) result[key] = downgradeTuples(value);
+  if (Array.isArray(result.prefixItems)) {
+    const rest = result.items;
+    result.items = result.prefixItems;
+    delete result.prefixItems;
+    if (rest !== undefined) result.additionalItems = rest;
+  }
+  return result;
 }
