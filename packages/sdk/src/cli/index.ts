@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   mcp: { summary: 'serve the task packs as MCP tools (stdio, or --http)', load: async () => (await import('./commands/mcp')).runMcpCommand },
   report: { summary: 'KPI summary of a usage file (table, --json, --html)', load: async () => (await import('./commands/report')).runReportCommand },
   eval: { summary: 'run a dataset against an agent: pass rate, pass^N, baseline diffs', load: async () => (await import('./commands/eval')).runEvalCommand },
+  verify: { summary: 'verify a release tarball offline against its Sigstore bundle and SBOM', load: async () => (await import('./commands/verify')).runVerifyCommand },
   audit: { summary: 'verify or export a hash-chained governance audit log', load: async () => (await import('./commands/audit')).runAuditCommand },
 };
 
