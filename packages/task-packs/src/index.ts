@@ -14,6 +14,7 @@ export {
 export {
   createProjectTrackerPack,
   projectTrackerCapabilities,
+  trackerCapabilities,
   verifyTrackerWebhook,
   signTrackerWebhook,
   parseTrackerEvent,

@@ -23,6 +23,23 @@ describe('isHostAllowed', () => {
 describe('createGuardedFetch', () => {
   const deny = (url: URL) => new AgentryError('AGENTRY_CAPABILITY_DENIED', `denied ${url.host}`);
 
+  it('drops credentials on a redirect to another origin, even a declared one, and keeps them on the same origin', async () => {
+    const seen: Array<string | null> = [];
+    const fetch = createGuardedFetch({
+      fetch: async (input, init) => {
+        seen.push(new Headers(init?.headers).get('authorization'));
+        if (seen.length === 1) return new Response(null, { status: 302, headers: { location: '/moved' } });
+        if (seen.length === 2) return new Response(null, { status: 302, headers: { location: 'http://api.example.com:8080/x' } });
+        return new Response('ok');
+      },
+      hosts: ['api.example.com'],
+      signal: new AbortController().signal,
+      deny,
+    });
+    await fetch('https://api.example.com/start', { headers: { authorization: 'Bearer secret' } });
+    expect(seen).toEqual(['Bearer secret', 'Bearer secret', null]);
+  });
+
   it('refuses non-http schemes even for a declared host', async () => {
     const fetch = createGuardedFetch({ fetch: async () => new Response('x'), hosts: ['example.com'], signal: new AbortController().signal, deny });
     await expect(fetch('file://example.com/etc/passwd')).rejects.toMatchObject({ code: 'AGENTRY_CAPABILITY_DENIED' });

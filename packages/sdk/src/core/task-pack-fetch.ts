@@ -51,8 +51,12 @@ export function createGuardedFetch(options: {
         throw new AgentryError('AGENTRY_UPSTREAM_ERROR', `fetch ${url.origin}${url.pathname}: more than ${maxRedirects} redirects`);
       }
       await response.body?.cancel();
+      const previous = url;
       url = new URL(location, url);
       check(url);
+      // As fetch does: credentials never follow a redirect to another origin, even a declared one
+      // (a host pattern without a port matches every port and scheme).
+      if (url.origin !== previous.origin) current = { ...current, headers: withoutCredentials(current.headers) };
       // As browsers do: 303, and 301/302 after a POST, continue as GET without a body.
       const method = (current.method ?? request?.method ?? 'GET').toUpperCase();
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
@@ -62,4 +66,12 @@ export function createGuardedFetch(options: {
       target = url.toString();
     }
   };
+}
+
+function withoutCredentials(headers: HeadersInit | undefined): Headers {
+  const copy = new Headers(headers);
+  copy.delete('authorization');
+  copy.delete('cookie');
+  copy.delete('proxy-authorization');
+  return copy;
 }

@@ -5,9 +5,18 @@ export {
   type ProjectTrackerInput,
   type ProjectTrackerOutput,
 } from './project-tracker-schemas';
-export { projectTrackerCapabilities } from './project-tracker-capabilities';
+export { projectTrackerCapabilities, trackerCapabilities } from './project-tracker-capabilities';
 export { createTrackerClient, type TrackerClient, type IssuePage, type PageRequest } from './tracker-client';
-export { createTrackerHttp, systemClock, type TrackerClock, type TrackerHttp, type TrackerHttpOptions } from './tracker-http';
+export {
+  createTrackerHttp,
+  systemClock,
+  type TrackerClock,
+  type TrackerHttp,
+  type TrackerHttpOptions,
+  type TrackerScope,
+  type TrackerCall,
+  type TrackerResponse,
+} from './tracker-http';
 export { trackerIssueSchema, trackerCommentSchema, type TrackerIssue, type TrackerComment } from './tracker-schemas';
 export { verifyTrackerWebhook, signTrackerWebhook, type TrackerWebhookDelivery } from './tracker-webhook';
 export { parseTrackerEvent, type TrackerEvent, type IssueAction } from './tracker-events';

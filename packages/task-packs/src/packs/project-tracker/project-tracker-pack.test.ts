@@ -1,5 +1,5 @@
-import { createRuntime, type Runtime } from '@agentry/sdk';
-import { Agent } from 'undici';
+import { createRuntime, taskPackHost, type Runtime, type TaskPackFetch } from '@agentry/sdk';
+import { Agent, fetch as undiciFetch } from 'undici';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeTracker, type FakeTracker } from './fixtures/fake-tracker-server';
 import { createProjectTrackerPack, type ProjectTrackerOptions } from './project-tracker-pack';
@@ -9,6 +9,9 @@ import type { TrackerClock } from './tracker-http';
 const token = 'ghp_test_token';
 let tracker: FakeTracker;
 const dispatcher = new Agent({ keepAliveTimeout: 1_000 });
+// The host's HTTP client under ctx.fetch, lent the way an operator would (proxy, pool): by taskPackHost.
+const hostFetch: TaskPackFetch = (input, init) =>
+  undiciFetch(input as string, { ...(init as object), dispatcher }) as unknown as Promise<Response>;
 
 beforeEach(async () => {
   tracker = await startFakeTracker({ token, issueCount: 7 });
@@ -27,8 +30,8 @@ function recordingClock(nowMs = Date.UTC(2025, 0, 1)): TrackerClock & { waits: n
 }
 
 function runtimeFor(options: Partial<ProjectTrackerOptions> = {}): Runtime {
-  const pack = createProjectTrackerPack({ owner: 'acme', repo: 'widgets', token, baseUrl: tracker.baseUrl, dispatcher, ...options });
-  return createRuntime({ packs: [pack] });
+  const pack = createProjectTrackerPack({ owner: 'acme', repo: 'widgets', token, baseUrl: tracker.baseUrl, ...options });
+  return createRuntime({ packs: [pack], middleware: [taskPackHost({ fetch: hostFetch })] });
 }
 
 async function run<Op extends ProjectTrackerOutput['op']>(

@@ -1,5 +1,5 @@
-import { AgentryError, defineTaskPack } from '@agentry/sdk';
-import type { Dispatcher } from 'undici';
+import { AgentryError, defineTaskPack, networkHostSchema, type TaskPackContext } from '@agentry/sdk';
+import { trackerCapabilities } from './project-tracker-capabilities';
 import {
   projectTrackerInputSchema,
   projectTrackerOutputSchema,
@@ -17,12 +17,13 @@ export interface ProjectTrackerOptions {
   repo: string;
   /** Token sent as `Authorization: Bearer`; omit for read-only access to a public repository. */
   token?: string;
-  /** API root of a GitHub-compatible tracker, e.g. `https://ghe.example.com/api/v3`. @default 'https://api.github.com' */
+  /**
+   * API root of a GitHub-compatible tracker, e.g. `https://ghe.example.com/api/v3`. Its host is the
+   * only one the pack declares, so `ctx.fetch` refuses any other. @default 'https://api.github.com'
+   */
   baseUrl?: string;
   /** `User-Agent` header, which GitHub requires. @default 'agentry-project-tracker/1.0' */
   userAgent?: string;
-  /** undici dispatcher (proxy, connection pool, test agent). @default undici's global dispatcher */
-  dispatcher?: Dispatcher;
   retry?: {
     /** Retries after a rate limit, a 5xx (GET/PATCH) or a broken connection (GET/PATCH). @default 2 */
     limit?: number;
@@ -40,7 +41,9 @@ export interface ProjectTrackerOptions {
 /**
  * Creates a pack that lists, searches, reads, creates, comments on and opens or closes issues of
  * one repository through the GitHub Issues REST API v3 (or any server that speaks it), with
- * pagination, rate-limit handling and coded errors.
+ * pagination, rate-limit handling and coded errors. It declares the host of `baseUrl` as its only
+ * network capability and makes every request through `ctx.fetch`, so the runtime polices it and
+ * the host chooses the HTTP client (proxy, pool, test double) with `taskPackHost({ fetch })`.
  *
  * @throws AgentryError `AGENTRY_INVALID_OPTIONS` when owner, repo, baseUrl or a retry bound is invalid.
  * @example
@@ -54,7 +57,6 @@ export function createProjectTrackerPack(options: ProjectTrackerOptions) {
       baseUrl: resolved.baseUrl,
       token: options.token,
       userAgent: options.userAgent ?? 'agentry-project-tracker/1.0',
-      dispatcher: options.dispatcher,
       retry: resolved.retry,
       clock: options.clock ?? systemClock,
     }),
@@ -67,28 +69,39 @@ export function createProjectTrackerPack(options: ProjectTrackerOptions) {
     description: `Lists, searches, reads, creates, comments on and transitions issues of ${options.owner}/${options.repo} (GitHub Issues REST API v3).`,
     input: projectTrackerInputSchema,
     output: projectTrackerOutputSchema,
+    capabilities: trackerCapabilities(resolved.baseUrl),
+    // The output is whatever the tracker holds at the time, not a function of the input.
+    deterministic: false,
     limits: { timeoutMs: resolved.timeoutMs },
-    handler: (input, context) => runOperation(client, input, context.signal),
+    handler: (input, context) => runOperation(client, input, context),
   });
 }
 
-/** Runs one operation against the client; exported for callers that want the connector without a runtime. */
-export async function runOperation(client: TrackerClient, input: ProjectTrackerInput, signal: AbortSignal): Promise<ProjectTrackerOutput> {
+/**
+ * Runs one operation against the client with the handler context's signal and fetch; exported for
+ * callers that want the connector without a runtime (they pass their own `{ signal, fetch }`).
+ */
+export async function runOperation(
+  client: TrackerClient,
+  input: ProjectTrackerInput,
+  context: Pick<TaskPackContext, 'signal' | 'fetch'>
+): Promise<ProjectTrackerOutput> {
+  const scope = { signal: context.signal, fetch: context.fetch };
   switch (input.op) {
     case 'list':
-      return { op: 'list', ...(await client.list(input, signal)) };
+      return { op: 'list', ...(await client.list(input, scope)) };
     case 'search':
       assertScopedQuery(input.query);
-      return { op: 'search', ...(await client.search(input, signal)) };
+      return { op: 'search', ...(await client.search(input, scope)) };
     case 'get':
-      return { op: 'get', issue: await client.get(input.number, signal) };
+      return { op: 'get', issue: await client.get(input.number, scope) };
     case 'create':
-      return { op: 'create', issue: await client.create(input, signal) };
+      return { op: 'create', issue: await client.create(input, scope) };
     case 'comment':
-      return { op: 'comment', comment: await client.comment(input.number, input.body, signal) };
+      return { op: 'comment', comment: await client.comment(input.number, input.body, scope) };
     case 'transition':
       assertReasonFits(input.state, input.reason);
-      return { op: 'transition', issue: await client.transition(input.number, input.state, input.reason, signal) };
+      return { op: 'transition', issue: await client.transition(input.number, input.state, input.reason, scope) };
   }
 }
 
@@ -133,6 +146,10 @@ function resolveOptions(options: ProjectTrackerOptions) {
   }
   if (!/^https?:$/.test(parsed.protocol) || parsed.search !== '' || parsed.hash !== '' || parsed.username !== '') {
     throw invalid(`${where}: \`baseUrl\` must be a plain http(s) URL without query, fragment or credentials`);
+  }
+  // The host becomes the pack's declared network capability, so it must be one a manifest accepts.
+  if (!networkHostSchema.safeParse(parsed.host).success) {
+    throw invalid(`${where}: \`baseUrl\` host "${parsed.host}" cannot be declared as a network capability (use a DNS name or an IP literal)`);
   }
   const limit = options.retry?.limit ?? 2;
   const maxWaitMs = options.retry?.maxWaitMs ?? 10_000;

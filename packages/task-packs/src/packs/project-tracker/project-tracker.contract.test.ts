@@ -7,6 +7,8 @@ import { createProjectTrackerPack } from './project-tracker-pack';
 const tracker = await startFakeTracker({ token: 'contract-token' });
 afterAll(() => tracker.close());
 
+// The pack reaches the tracker only through ctx.fetch, so the kit must lend a fetch that can reach
+// the fake (its default refuses every request); the kit still limits it to the declared host.
 describeTaskPackContract(createProjectTrackerPack({ owner: 'acme', repo: 'widgets', token: 'contract-token', baseUrl: tracker.baseUrl }), {
   fixtures: [
     { name: 'get an issue', input: { op: 'get', number: 1 } },
@@ -15,4 +17,5 @@ describeTaskPackContract(createProjectTrackerPack({ owner: 'acme', repo: 'widget
     { name: 'a missing issue', input: { op: 'get', number: 4040 }, error: 'AGENTRY_UPSTREAM_ERROR' },
     { name: 'an unknown operation', input: { op: 'delete', number: 1 }, error: 'AGENTRY_INVALID_INPUT' },
   ],
+  fetch: (input, init) => fetch(input, init),
 });

@@ -1,7 +1,7 @@
 import { AgentryError } from '@agentry/sdk';
 import { z } from 'zod';
 import { pageOf, parseLinkHeader } from './link-header';
-import type { TrackerHttp, TrackerResponse } from './tracker-http';
+import type { TrackerCall, TrackerHttp, TrackerResponse, TrackerScope } from './tracker-http';
 import {
   githubCommentSchema,
   githubIssueSchema,
@@ -28,17 +28,20 @@ export interface IssuePage {
   nextPage: number | null;
 }
 
-/** Issue operations on one repository of a GitHub-compatible tracker. */
+/**
+ * Issue operations on one repository of a GitHub-compatible tracker. Each takes the invocation's
+ * scope (`ctx.signal` and `ctx.fetch`), so the client holds no HTTP client of its own.
+ */
 export interface TrackerClient {
-  list(request: PageRequest & { state: 'open' | 'closed' | 'all'; labels?: string[] }, signal: AbortSignal): Promise<IssuePage>;
+  list(request: PageRequest & { state: 'open' | 'closed' | 'all'; labels?: string[] }, scope: TrackerScope): Promise<IssuePage>;
   search(
     request: PageRequest & { query: string; state: 'open' | 'closed' | 'all' },
-    signal: AbortSignal
+    scope: TrackerScope
   ): Promise<IssuePage & { total: number }>;
-  get(number: number, signal: AbortSignal): Promise<TrackerIssue>;
-  create(issue: { title: string; body?: string; labels?: string[]; assignees?: string[] }, signal: AbortSignal): Promise<TrackerIssue>;
-  comment(number: number, body: string, signal: AbortSignal): Promise<TrackerComment>;
-  transition(number: number, state: 'open' | 'closed', reason: string | undefined, signal: AbortSignal): Promise<TrackerIssue>;
+  get(number: number, scope: TrackerScope): Promise<TrackerIssue>;
+  create(issue: { title: string; body?: string; labels?: string[]; assignees?: string[] }, scope: TrackerScope): Promise<TrackerIssue>;
+  comment(number: number, body: string, scope: TrackerScope): Promise<TrackerComment>;
+  transition(number: number, state: 'open' | 'closed', reason: string | undefined, scope: TrackerScope): Promise<TrackerIssue>;
 }
 
 /**
@@ -48,21 +51,24 @@ export interface TrackerClient {
 export function createTrackerClient(http: TrackerHttp, owner: string, repo: string): TrackerClient {
   const slug = `${owner}/${repo}`;
   const issuesPath = `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(repo)}/issues`;
+  // Only the signal and fetch are taken from the scope, which may be the whole handler context.
+  const send = (scope: TrackerScope, call: Omit<TrackerCall, keyof TrackerScope>) =>
+    http.send({ ...call, signal: scope.signal, fetch: scope.fetch });
 
   async function pages<Item>(
     operation: string,
     first: { target: string; query: Record<string, string | number | undefined> },
     count: number,
     read: (response: TrackerResponse) => Item[],
-    signal: AbortSignal
+    scope: TrackerScope
   ): Promise<{ items: Item[]; next: string | undefined }> {
     const items: Item[] = [];
-    let response = await http.send({ operation, method: 'GET', target: first.target, query: first.query, signal });
+    let response = await send(scope, { operation, method: 'GET', target: first.target, query: first.query });
     for (let page = 1; ; page++) {
       items.push(...read(response));
       const next = parseLinkHeader(response.headers.link).next;
       if (next === undefined || page >= count) return { items, next };
-      response = await http.send({ operation, method: 'GET', target: next, signal });
+      response = await send(scope, { operation, method: 'GET', target: next });
     }
   }
 
@@ -74,7 +80,7 @@ export function createTrackerClient(http: TrackerHttp, owner: string, repo: stri
       .map(toTrackerIssue);
 
   return {
-    async list(request, signal) {
+    async list(request, scope) {
       const operation = `list ${slug}`;
       const { items, next } = await pages(
         operation,
@@ -84,11 +90,11 @@ export function createTrackerClient(http: TrackerHttp, owner: string, repo: stri
         },
         request.pages,
         (response) => onlyIssues(response, operation),
-        signal
+        scope
       );
       return { issues: items, nextPage: pageOf(next) };
     },
-    async search(request, signal) {
+    async search(request, scope) {
       const operation = `search ${slug}`;
       const qualifiers = [`repo:${slug}`, 'is:issue', ...(request.state === 'all' ? [] : [`state:${request.state}`])];
       let total = 0;
@@ -104,29 +110,29 @@ export function createTrackerClient(http: TrackerHttp, owner: string, repo: stri
           total = result.total_count;
           return result.items.filter((issue) => issue.pull_request === undefined).map(toTrackerIssue);
         },
-        signal
+        scope
       );
       return { issues: items, nextPage: pageOf(next), total };
     },
-    async get(number, signal) {
+    async get(number, scope) {
       const operation = `get ${slug}#${number}`;
-      const response = await http.send({ operation, method: 'GET', target: `${issuesPath}/${number}`, signal });
+      const response = await send(scope, { operation, method: 'GET', target: `${issuesPath}/${number}` });
       return toTrackerIssue(parse(githubIssueSchema, response.body, operation));
     },
-    async create(issue, signal) {
+    async create(issue, scope) {
       const operation = `create ${slug}`;
-      const response = await http.send({ operation, method: 'POST', target: issuesPath, body: issue, signal });
+      const response = await send(scope, { operation, method: 'POST', target: issuesPath, body: issue });
       return toTrackerIssue(parse(githubIssueSchema, response.body, operation));
     },
-    async comment(number, body, signal) {
+    async comment(number, body, scope) {
       const operation = `comment ${slug}#${number}`;
-      const response = await http.send({ operation, method: 'POST', target: `${issuesPath}/${number}/comments`, body: { body }, signal });
+      const response = await send(scope, { operation, method: 'POST', target: `${issuesPath}/${number}/comments`, body: { body } });
       return toTrackerComment(parse(githubCommentSchema, response.body, operation));
     },
-    async transition(number, state, reason, signal) {
+    async transition(number, state, reason, scope) {
       const operation = `transition ${slug}#${number}`;
       const body = { state, ...(reason === undefined ? {} : { state_reason: reason }) };
-      const response = await http.send({ operation, method: 'PATCH', target: `${issuesPath}/${number}`, body, signal });
+      const response = await send(scope, { operation, method: 'PATCH', target: `${issuesPath}/${number}`, body });
       return toTrackerIssue(parse(githubIssueSchema, response.body, operation));
     },
   };

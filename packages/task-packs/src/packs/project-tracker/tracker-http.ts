@@ -1,5 +1,4 @@
-import { AgentryError, isAgentryError } from '@agentry/sdk';
-import { request, type Dispatcher } from 'undici';
+import { AgentryError, isAgentryError, type TaskPackFetch } from '@agentry/sdk';
 import { rateLimitDelay } from './rate-limit-delay';
 import { trackerError } from './tracker-error';
 
@@ -16,13 +15,21 @@ export interface TrackerHttpOptions {
   baseUrl: string;
   token: string | undefined;
   userAgent: string;
-  dispatcher: Dispatcher | undefined;
   retry: { limit: number; maxWaitMs: number };
   clock: TrackerClock;
 }
 
+/**
+ * What one invocation lends the transport. `fetch` is the handler's `ctx.fetch`, so every request
+ * (redirects included) is held to the hosts the manifest declares and carries the invocation's signal.
+ */
+export interface TrackerScope {
+  signal: AbortSignal;
+  fetch: TaskPackFetch;
+}
+
 /** One call of the tracker API. */
-export interface TrackerCall {
+export interface TrackerCall extends TrackerScope {
   /** Names the call in errors, e.g. `get acme/widgets#3`. */
   operation: string;
   method: 'GET' | 'POST' | 'PATCH';
@@ -30,17 +37,17 @@ export interface TrackerCall {
   target: string;
   query?: Record<string, string | number | undefined>;
   body?: unknown;
-  signal: AbortSignal;
 }
 
 /** A successful tracker answer, body parsed from JSON. */
 export interface TrackerResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  /** Response headers, names in lower case (several values of one name joined by `, `). */
+  headers: Record<string, string>;
   body: unknown;
 }
 
-/** The transport of the connector: JSON over undici with rate-limit waits and bounded retries. */
+/** The transport of the connector: JSON over the invocation's `ctx.fetch` with rate-limit waits and bounded retries. */
 export interface TrackerHttp {
   send(call: TrackerCall): Promise<TrackerResponse>;
 }
@@ -107,18 +114,19 @@ export function createTrackerHttp(options: TrackerHttpOptions): TrackerHttp {
         let responseHeaders: TrackerResponse['headers'];
         let text: string;
         try {
-          const response = await request(url, {
+          // Redirects are followed by ctx.fetch, which checks every hop against the declared hosts.
+          const response = await call.fetch(url.toString(), {
             method: call.method,
             headers,
             ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }),
-            ...(options.dispatcher === undefined ? {} : { dispatcher: options.dispatcher }),
             signal: call.signal,
           });
-          status = response.statusCode;
-          responseHeaders = response.headers;
-          text = await response.body.text();
+          status = response.status;
+          responseHeaders = Object.fromEntries(response.headers);
+          text = await response.text();
         } catch (error) {
           if (call.signal.aborted) throw cancelled(call.signal, error);
+          // Coded already: a refused host (AGENTRY_CAPABILITY_DENIED), a host fetch's own refusal, a redirect loop.
           if (isAgentryError(error)) throw error;
           if (retriesServerErrors && attempt < options.retry.limit) {
             await options.clock.sleep(backoffMs(attempt), call.signal);
