@@ -71,7 +71,7 @@ describe('.github/workflows/ci.yml', () => {
     const ci = workflow('ci.yml');
     const steps = ci.jobs.test!.steps;
     expect(steps.some((step) => step.run?.trim() === '.ci/run')).toBe(true);
-    expect(readFileSync(join(repoRoot, '.ci/run'), 'utf8')).toContain('npm ci && npm test');
+    expect(readFileSync(join(repoRoot, '.ci/run'), 'utf8')).toContain('npm install && npm test');
     expect(steps.find((step) => step.uses?.startsWith('actions/checkout@'))?.with?.['fetch-depth']).toBe(0);
     expect(ci.permissions).toEqual({ contents: 'read' });
   });
