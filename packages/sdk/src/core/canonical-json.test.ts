@@ -48,6 +48,16 @@ describe('canonicalJson', () => {
     );
   });
 
+  it('quotes every string and key as JSON.stringify does, control characters and lone surrogates included', () => {
+    const anyText = fc.array(fc.integer({ min: 0, max: 0xffff }), { maxLength: 40 }).map((codes) => String.fromCharCode(...codes));
+    fc.assert(
+      fc.property(fc.dictionary(anyText, fc.oneof(anyText, fc.array(anyText))), (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('matches the definition on the edge cases it hands over: index keys, __proto__, toJSON, boxed values, undefined', () => {
     const edgeCases: unknown[] = [
       { 10: 'a', 9: 'b', x: 1, '1a': 2 },

@@ -36,23 +36,12 @@ const maxDepth = 256;
  * instances, boxed primitives, bigint, cycles), so the two paths never disagree.
  */
 function writeValue(value: unknown, depth: number): string | undefined | typeof unusual {
-  switch (typeof value) {
-    case 'string':
-      return JSON.stringify(value);
-    case 'number':
-      return Number.isFinite(value) ? String(value) : 'null';
-    case 'boolean':
-      return value ? 'true' : 'false';
-    case 'undefined':
-    case 'function':
-    case 'symbol':
-      return undefined;
-    case 'object':
-      break;
-    default:
-      return unusual;
-  }
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : 'null';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (value === null) return 'null';
+  // undefined, functions and symbols are omitted (null inside arrays); a bigint makes JSON.stringify throw.
+  if (typeof value !== 'object') return typeof value === 'bigint' ? unusual : undefined;
   if (depth >= maxDepth || typeof (value as { toJSON?: unknown }).toJSON === 'function') return unusual;
   if (Array.isArray(value)) {
     if (Object.getPrototypeOf(value) !== Array.prototype) return unusual;
@@ -69,16 +58,26 @@ function writeValue(value: unknown, depth: number): string | undefined | typeof 
   const keys = Object.keys(value);
   if (keys.length > 1) keys.sort();
   let text = '{';
-  let first = true;
-  for (const key of keys) {
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index]!;
     if (isIndexLike(key) || key === '__proto__') return unusual;
     const item = writeValue((value as Record<string, unknown>)[key], depth + 1);
     if (item === unusual) return unusual;
     if (item === undefined) continue;
-    text += (first ? '' : ',') + JSON.stringify(key) + ':' + item;
-    first = false;
+    text += (text.length === 1 ? '' : ',') + quote(key) + ':' + item;
   }
   return text + '}';
+}
+
+/** A JSON string literal; short strings that need no escape skip a call into JSON.stringify. */
+function quote(text: string): string {
+  if (text.length > 128) return JSON.stringify(text);
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    // Control characters, `"`, `\` and surrogates (a lone one is escaped) need JSON.stringify.
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return JSON.stringify(text);
+  }
+  return `"${text}"`;
 }
 
 /** Keys starting with a digit: some are array indices, which objects keep in numeric order. */

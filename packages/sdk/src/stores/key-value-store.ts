@@ -11,10 +11,26 @@ export interface SetOptions {
  */
 export interface KeyValueStore {
   get<Value>(key: string): Promise<Value | undefined>;
+  /**
+   * Reads several keys at once, values in the order of `keys` (undefined where absent): one
+   * round trip on Redis (`MGET`). Optional: callers fall back to `get` per key.
+   */
+  getMany?(keys: readonly string[]): Promise<unknown[]>;
+  /**
+   * `getMany` answered synchronously, for stores that live in this process: lets a hot path
+   * (a cache lookup) skip a turn of the event loop. Optional, and only where reads need no I/O.
+   */
+  getManyNow?(keys: readonly string[]): unknown[];
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;
   /** Writes only when the key is absent; true when it wrote. Atomic in every implementation. */
   setIfAbsent(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
   delete(key: string): Promise<void>;
+  /**
+   * True when the store lives in this process: a long key costs neither network bytes nor
+   * server memory, so callers may key entries by their natural (short) text instead of a hash.
+   * @default false
+   */
+  readonly inProcess?: boolean;
   /** Releases connections; the store is unusable afterwards. */
   close?(): Promise<void>;
 }

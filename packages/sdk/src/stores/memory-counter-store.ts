@@ -44,8 +44,7 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
     return counter;
   }
 
-  function add(key: string, delta: number, ttlMs: number | undefined): number {
-    const counter = live(key);
+  function add(key: string, delta: number, ttlMs: number | undefined, counter: Counter | undefined): number {
     if (counter !== undefined) {
       counter.value += delta;
       return counter.value;
@@ -61,13 +60,15 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
     },
     async increment(key, delta, incrementOptions) {
       assertCounterArguments('increment', key, delta, undefined, incrementOptions?.ttlMs);
-      return add(key, delta, incrementOptions?.ttlMs);
+      return add(key, delta, incrementOptions?.ttlMs, live(key));
     },
     async incrementIfWithin(key, delta, limit, incrementOptions) {
       assertCounterArguments('incrementIfWithin', key, delta, limit, incrementOptions?.ttlMs);
-      const current = live(key)?.value ?? 0;
+      // One lookup serves the check and the add: nothing runs between them.
+      const counter = live(key);
+      const current = counter?.value ?? 0;
       if (current + delta > limit) return { applied: false, value: current };
-      return { applied: true, value: add(key, delta, incrementOptions?.ttlMs) };
+      return { applied: true, value: add(key, delta, incrementOptions?.ttlMs, counter) };
     },
   };
 }

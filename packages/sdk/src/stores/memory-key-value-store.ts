@@ -9,8 +9,12 @@ export interface MemoryKeyValueStoreOptions {
 }
 
 interface Entry {
+  readonly key: string;
   value: unknown;
   expiresAt: number;
+  /** Neighbours in recency order: a doubly linked list, so a read moves an entry without touching the Map. */
+  older: Entry | undefined;
+  newer: Entry | undefined;
 }
 
 /**
@@ -21,30 +25,79 @@ export function createMemoryKeyValueStore(options: MemoryKeyValueStoreOptions = 
   const maxEntries = options.maxEntries ?? 10_000;
   const now = options.now ?? Date.now;
   const entries = new Map<string, Entry>();
+  // Least and most recently used ends of the list.
+  let oldest: Entry | undefined;
+  let newest: Entry | undefined;
+
+  function unlink(entry: Entry): void {
+    if (entry.older === undefined) oldest = entry.newer;
+    else entry.older.newer = entry.newer;
+    if (entry.newer === undefined) newest = entry.older;
+    else entry.newer.older = entry.older;
+    entry.older = entry.newer = undefined;
+  }
+
+  function append(entry: Entry): void {
+    entry.older = newest;
+    if (newest === undefined) oldest = entry;
+    else newest.newer = entry;
+    newest = entry;
+  }
+
+  function remove(entry: Entry): void {
+    unlink(entry);
+    entries.delete(entry.key);
+  }
 
   function live(key: string): Entry | undefined {
     const entry = entries.get(key);
     if (entry === undefined) return undefined;
-    if (entry.expiresAt <= now()) {
-      entries.delete(key);
+    // Entries without a ttl skip the clock (a call per read adds up on cache lookups).
+    if (entry.expiresAt !== Infinity && entry.expiresAt <= now()) {
+      remove(entry);
       return undefined;
     }
-    // Re-insert to mark as most recently used (Map keeps insertion order).
-    entries.delete(key);
-    entries.set(key, entry);
+    // Mark as most recently used.
+    if (entry !== newest) {
+      unlink(entry);
+      append(entry);
+    }
     return entry;
   }
 
   function write(key: string, value: unknown, setOptions: SetOptions | undefined): void {
-    entries.delete(key);
-    entries.set(key, { value, expiresAt: setOptions?.ttlMs === undefined ? Infinity : now() + setOptions.ttlMs });
-    while (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    const expiresAt = setOptions?.ttlMs === undefined ? Infinity : now() + setOptions.ttlMs;
+    const existing = entries.get(key);
+    if (existing !== undefined) {
+      existing.value = value;
+      existing.expiresAt = expiresAt;
+      if (existing !== newest) {
+        unlink(existing);
+        append(existing);
+      }
+      return;
+    }
+    const entry: Entry = { key, value, expiresAt, older: undefined, newer: undefined };
+    entries.set(key, entry);
+    append(entry);
+    while (entries.size > maxEntries && oldest !== undefined) remove(oldest);
+  }
+
+  function readMany(keys: readonly string[]): unknown[] {
+    const values: unknown[] = [];
+    for (const key of keys) values.push(live(key)?.value);
+    return values;
   }
 
   return {
+    inProcess: true,
     async get<Value>(key: string) {
       return live(key)?.value as Value | undefined;
     },
+    async getMany(keys) {
+      return readMany(keys);
+    },
+    getManyNow: readMany,
     async set(key, value, setOptions) {
       write(key, value, setOptions);
     },
@@ -54,7 +107,8 @@ export function createMemoryKeyValueStore(options: MemoryKeyValueStoreOptions = 
       return true;
     },
     async delete(key) {
-      entries.delete(key);
+      const entry = entries.get(key);
+      if (entry !== undefined) remove(entry);
     },
   };
 }

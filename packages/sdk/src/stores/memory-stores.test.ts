@@ -18,6 +18,33 @@ describe('memory stores are bounded', () => {
     expect([await counters.get('a'), await counters.get('b'), await counters.get('c')]).toEqual([1, 0, 1]);
   });
 
+  it('drops the least recently used entry past maxEntries, a read, an overwrite or getMany counting as a use', async () => {
+    const store = createMemoryKeyValueStore({ maxEntries: 3 });
+    for (const key of ['a', 'b', 'c']) await store.set(key, key);
+    await store.get('a'); // order now b, c, a
+    await store.set('b', 'b2'); // c, a, b
+    await store.set('d', 'd'); // c goes
+    expect(await store.getMany!(['a', 'b', 'c', 'd'])).toEqual(['a', 'b2', undefined, 'd']); // a, b, d
+    await store.delete('b');
+    await store.set('e', 'e');
+    await store.set('f', 'f'); // a goes: d, e, f
+    expect(await store.getMany!(['a', 'd', 'e', 'f'])).toEqual([undefined, 'd', 'e', 'f']);
+    expect(await store.setIfAbsent('d', 'again')).toBe(false); // d is used: e, f, d
+    await store.set('g', 'g'); // e goes
+    expect([await store.get('e'), await store.get('f'), await store.get('d'), await store.get('g')]).toEqual([undefined, 'f', 'd', 'g']);
+  });
+
+  it('forgets an expired entry on read and frees its place', async () => {
+    let now = 0;
+    const store = createMemoryKeyValueStore({ maxEntries: 2, now: () => now });
+    await store.set('brief', 1, { ttlMs: 10 });
+    await store.set('kept', 2);
+    now = 10;
+    expect(await store.get('brief')).toBeUndefined();
+    await store.set('new', 3);
+    expect([await store.get('kept'), await store.get('new')]).toEqual([2, 3]);
+  });
+
   it('expires counters by the injected clock', async () => {
     let now = 1_000;
     const counters = createMemoryCounterStore({ now: () => now });

@@ -62,12 +62,13 @@ export function budgetOf(limits: BudgetLimits, invocation: Invocation): TenantBu
 export function resolveBudgetScopes(
   budget: TenantBudget,
   invocation: Invocation,
-  context: { now: number; keyPrefix: string; runKey: string },
+  context: { now: number; keyPrefix: string; runKey: string; windowOf?: typeof windowOf },
 ): BudgetScope[] {
+  const window = context.windowOf ?? windowOf;
   const tenant = invocation.tenant;
   const where = `budget of tenant ${tenant}`;
   const scopes: BudgetScope[] = [];
-  const tenantWindow = windowOf(budget.period, context.now, `${where}: \`period\``);
+  const tenantWindow = window(budget.period, context.now, `${where}: \`period\``);
   scopes.push({
     kind: 'tenant',
     key: `${context.keyPrefix}:${tenant}:tenant:${tenantWindow.id}`,
@@ -78,7 +79,7 @@ export function resolveBudgetScopes(
     details: { scope: 'tenant', tenant, period: tenantWindow.label, window: tenantWindow.id },
   });
   if (budget.subject !== undefined && invocation.subject !== undefined) {
-    const subjectWindow = windowOf(budget.subject.period, context.now, `${where}: \`subject.period\``);
+    const subjectWindow = window(budget.subject.period, context.now, `${where}: \`subject.period\``);
     scopes.push({
       kind: 'subject',
       key: `${context.keyPrefix}:${tenant}:subject:${invocation.subject}:${subjectWindow.id}`,
@@ -136,22 +137,54 @@ function amounts(limit: { hardUsd: number; softUsd?: number }, where: string): {
 
 /** The window of `period` that contains `now`: its id (part of the counter key), label and remaining lifetime. */
 export function windowOf(period: BudgetPeriod | undefined, now: number, where = 'period'): { id: string; label: string; ttlMs: number } {
-  const date = new Date(now);
-  // A minute of slack so a settlement that lands just after the window ends still finds the counter.
-  const slackMs = 60_000;
-  if (period === 'day') {
-    const end = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() + 1);
-    return { id: date.toISOString().slice(0, 10), label: 'day', ttlMs: end - now + slackMs };
-  }
-  if (period === 'month') {
-    const end = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
-    return { id: date.toISOString().slice(0, 7), label: 'month', ttlMs: end - now + slackMs };
+  const window = windowBounds(period, now, where);
+  return { id: window.id, label: window.label, ttlMs: window.end - now + windowSlackMs };
+}
+
+// A minute of slack so a settlement that lands just after the window ends still finds the counter.
+const windowSlackMs = 60_000;
+
+/** A period window: `[start, end)` in epoch ms. */
+interface WindowBounds {
+  id: string;
+  label: string;
+  start: number;
+  end: number;
+}
+
+function windowBounds(period: BudgetPeriod | undefined, now: number, where: string): WindowBounds {
+  if (period === 'day' || period === 'month') {
+    const date = new Date(now);
+    const year = date.getUTCFullYear();
+    const month = date.getUTCMonth();
+    if (period === 'day') {
+      const start = Date.UTC(year, month, date.getUTCDate());
+      return { id: date.toISOString().slice(0, 10), label: 'day', start, end: Date.UTC(year, month, date.getUTCDate() + 1) };
+    }
+    return { id: date.toISOString().slice(0, 7), label: 'month', start: Date.UTC(year, month, 1), end: Date.UTC(year, month + 1, 1) };
   }
   if (typeof period === 'number' && Number.isInteger(period) && period > 0) {
     const index = Math.floor(now / period);
-    return { id: `${period}ms:${index}`, label: `${period} ms`, ttlMs: (index + 1) * period - now + slackMs };
+    return { id: `${period}ms:${index}`, label: `${period} ms`, start: index * period, end: (index + 1) * period };
   }
   throw invalid(`${where} must be 'day', 'month' or a positive whole number of milliseconds, got ${JSON.stringify(period)}`);
+}
+
+/**
+ * {@link windowOf} remembering the last window of each period, so calls within a window skip
+ * the date arithmetic. One per middleware.
+ */
+export function createWindowCache(): typeof windowOf {
+  const last = new Map<BudgetPeriod, WindowBounds>();
+  return (period, now, where = 'period') => {
+    let window = period === undefined ? undefined : last.get(period);
+    if (window === undefined || !(now >= window.start && now < window.end)) {
+      window = windowBounds(period, now, where);
+      // Periods are few ('day', 'month' and the fixed lengths configured): this stays small.
+      last.set(period!, window);
+    }
+    return { id: window.id, label: window.label, ttlMs: window.end - now + windowSlackMs };
+  };
 }
 
 function invalid(message: string): AgentryError {

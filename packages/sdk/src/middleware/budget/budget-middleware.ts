@@ -2,7 +2,7 @@ import { AgentryError, isAgentryError, toAgentryError, type ErrorCode } from '..
 import type { AgentEvent, Invocation } from '../../core/invocation';
 import type { Middleware } from '../../core/middleware';
 import type { CounterStore } from '../../stores/counter-store';
-import { assertBudgetLimits, budgetOf, resolveBudgetScopes, type BudgetLimits, type BudgetScope } from './budget-limits';
+import { assertBudgetLimits, budgetOf, createWindowCache, resolveBudgetScopes, type BudgetLimits, type BudgetScope } from './budget-limits';
 import { addAll, reserveAll } from './budget-reservation';
 import { costToMicroUsd, formatMicroUsd, microUsdPerUsd } from './micro-usd';
 
@@ -114,9 +114,21 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
   const dryRun = options.dryRun ?? false;
   const failClosed = options.failClosed ?? true;
   const chargeReserved = (options.chargeOnFailure ?? 'reserved') === 'reserved';
-  const context = { keyPrefix: options.keyPrefix ?? 'agentry:budget', runKey: options.runKey ?? 'runId' };
+  const context = { keyPrefix: options.keyPrefix ?? 'agentry:budget', runKey: options.runKey ?? 'runId', windowOf: createWindowCache() };
   const now = options.now ?? Date.now;
   const stats: BudgetStats = { allowed: 0, refused: 0, dryRunRefusals: 0, softWarnings: 0, streamsCut: 0, storeFailures: 0, unchecked: 0, settleFailures: 0 };
+
+  /** Settles a call once: adds what it really cost minus what it still holds reserved. */
+  async function settle(call: Settlement, actual: number): Promise<void> {
+    if (call.settled) return;
+    call.settled = true;
+    try {
+      await addAll(counters, call.scopes, actual - call.reserved);
+    } catch (error) {
+      stats.settleFailures++;
+      options.onError?.(error);
+    }
+  }
 
   return {
     name: 'budget',
@@ -134,7 +146,7 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
 
       // Warnings are held until the settle guard below is in place, so a consumer that leaves
       // while reading one cannot strand the reservation.
-      const warnings: AgentEvent[] = [];
+      let warnings: AgentEvent[] | undefined;
       let reserved = 0;
       try {
         const outcome = await reserveAll(counters, scopes, upfront);
@@ -145,7 +157,7 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
             const value = outcome.values[index]!;
             if (scope.softMicros !== undefined && value > scope.softMicros) {
               stats.softWarnings++;
-              warnings.push({
+              (warnings ??= []).push({
                 type: 'warning',
                 code: 'AGENTRY_BUDGET_SOFT_LIMIT',
                 message: `budget of ${scope.description} is past its soft limit: ${formatMicroUsd(value)} spent or reserved ${windowPhrase(scope)} (soft ${formatMicroUsd(scope.softMicros)}, hard ${formatMicroUsd(scope.hardMicros)})`,
@@ -162,7 +174,7 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
           await addAll(counters, scopes, upfront);
           reserved = upfront;
           stats.dryRunRefusals++;
-          warnings.push({ type: 'warning', code: 'AGENTRY_BUDGET_DRY_RUN', message: `${refusal.message} (dry run: allowed)` });
+          (warnings ??= []).push({ type: 'warning', code: 'AGENTRY_BUDGET_DRY_RUN', message: `${refusal.message} (dry run: allowed)` });
         }
       } catch (error) {
         if (isAgentryError(error) && error.code === 'AGENTRY_BUDGET_EXCEEDED') throw error;
@@ -181,32 +193,22 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
       let running = 0;
       let usageCostUsd = 0;
       let chunkCostUsd = 0;
-      let settled = false;
       let grewPastLimitInDryRun = false;
-      const settle = async (actual: number): Promise<void> => {
-        if (settled) return;
-        settled = true;
-        try {
-          await addAll(counters, scopes, actual - reserved);
-        } catch (error) {
-          stats.settleFailures++;
-          options.onError?.(error);
-        }
-      };
+      const call: Settlement = { scopes, reserved, settled: false };
 
       try {
-        yield* warnings;
+        if (warnings !== undefined) for (const warning of warnings) yield warning;
         for await (const event of next(invocation)) {
           if (event.type === 'result') {
-            await settle(costToMicroUsd(event.result.usage.costUsd));
+            await settle(call, costToMicroUsd(event.result.usage.costUsd));
             yield event;
             continue;
           }
           if (event.type === 'usage') usageCostUsd = Math.max(usageCostUsd, event.usage.costUsd);
           if (options.chunkCost !== undefined) chunkCostUsd += checkedUsd(options.chunkCost(event, invocation), label, 'chunkCost');
           running = costToMicroUsd(Math.max(usageCostUsd, chunkCostUsd));
-          if (running > reserved) {
-            const extra = running - reserved;
+          if (running > call.reserved) {
+            const extra = running - call.reserved;
             let outcome: Awaited<ReturnType<typeof reserveAll>>;
             try {
               outcome = await reserveAll(counters, scopes, extra);
@@ -218,7 +220,7 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
               }
               outcome = { applied: true, values: [] };
             }
-            if (outcome.applied) reserved += extra;
+            if (outcome.applied) call.reserved += extra;
             else if (dryRun) {
               if (!grewPastLimitInDryRun) {
                 grewPastLimitInDryRun = true;
@@ -227,11 +229,11 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
                 yield { type: 'warning', code: 'AGENTRY_BUDGET_DRY_RUN', message: `${cut.message} (dry run: not stopped)` };
               }
               await addAll(counters, scopes, extra);
-              reserved += extra;
+              call.reserved += extra;
             } else {
               // The crossing chunk is already paid for, so the caller gets it; nothing after it.
               yield event;
-              await settle(running);
+              await settle(call, running);
               stats.streamsCut++;
               throw exceeded('stopped', label, invocation, outcome.scope, outcome.value, extra, false);
             }
@@ -239,17 +241,25 @@ export function budgetMiddleware(options: BudgetOptions): BudgetMiddleware {
           yield event;
         }
       } catch (error) {
-        if (!settled) {
+        if (!call.settled) {
           const released = nothingRanCodes.has(toAgentryError(error).code);
-          await settle(released || !chargeReserved ? running : Math.max(running, reserved));
+          await settle(call, released || !chargeReserved ? running : Math.max(running, call.reserved));
         }
         throw error;
       } finally {
         // Reached unsettled only when the consumer stopped early (closed the stream).
-        if (!settled) await settle(chargeReserved ? Math.max(running, reserved) : running);
+        if (!call.settled) await settle(call, chargeReserved ? Math.max(running, call.reserved) : running);
       }
     },
   };
+}
+
+/** What a call holds in its budget counters until it is settled. */
+interface Settlement {
+  readonly scopes: readonly BudgetScope[];
+  /** Micro-dollars reserved so far (the upfront estimate, grown as a stream passes it). */
+  reserved: number;
+  settled: boolean;
 }
 
 function exceeded(

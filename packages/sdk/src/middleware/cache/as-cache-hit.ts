@@ -1,48 +1,54 @@
 import { emptyTokenUsage, type Usage } from '../../contract';
 import type { AgentEvent, Invocation } from '../../core/invocation';
 
+/** When the replay of a run first sent a text delta or tool call (its time to first event). */
+export interface ReplayClock {
+  firstEventAt: number | undefined;
+}
+
 /**
- * Turns the events of a run into what a caller sees when it did not pay for the run (a stored
- * entry, or a run it joined): the same events in the same order, but every `usage` shows zero
- * tokens and cost with this call's own latency, and the `result` carries this call's id and
- * request id and `cache: { hit: true, savedCostUsd }`, the model cost of the original run.
- *
- * `copy` deep-copies each event, for events another caller also holds.
+ * Turns one event of a run into what a caller sees when it did not pay for the run (a stored
+ * entry, or a run it joined): the same event, except that a `usage` shows zero tokens and cost
+ * with this call's own latency, and the `result` carries this call's id and request id and
+ * `cache: { hit: true, savedCostUsd }`, the model cost of the original run. Feed the events of
+ * one replay in order with one `clock`.
+ */
+export function asHitEvent(event: AgentEvent, invocation: Invocation, now: () => number, clock: ReplayClock): AgentEvent {
+  switch (event.type) {
+    case 'text-delta':
+    case 'tool-call':
+      clock.firstEventAt ??= now();
+      return event;
+    case 'usage':
+      return { type: 'usage', usage: hitUsage(event.usage, invocation, now(), clock.firstEventAt) };
+    case 'result':
+      return {
+        type: 'result',
+        result: {
+          ...event.result,
+          id: invocation.id,
+          requestId: invocation.requestId,
+          usage: hitUsage(event.result.usage, invocation, now(), clock.firstEventAt),
+          cache: { hit: true, savedCostUsd: event.result.usage.costUsd },
+        },
+      };
+    default:
+      return event;
+  }
+}
+
+/**
+ * {@link asHitEvent} over a live run. `copy` deep-copies each event, for events another caller
+ * also holds.
  */
 export async function* asCacheHit(
-  events: AsyncIterable<AgentEvent> | Iterable<AgentEvent>,
+  events: AsyncIterable<AgentEvent>,
   invocation: Invocation,
   now: () => number,
   copy: boolean,
 ): AsyncGenerator<AgentEvent> {
-  let firstEventAt: number | undefined;
-  for await (const original of events) {
-    const event = copy ? structuredClone(original) : original;
-    switch (event.type) {
-      case 'text-delta':
-      case 'tool-call':
-        firstEventAt ??= now();
-        yield event;
-        break;
-      case 'usage':
-        yield { type: 'usage', usage: hitUsage(event.usage, invocation, now(), firstEventAt) };
-        break;
-      case 'result':
-        yield {
-          type: 'result',
-          result: {
-            ...event.result,
-            id: invocation.id,
-            requestId: invocation.requestId,
-            usage: hitUsage(event.result.usage, invocation, now(), firstEventAt),
-            cache: { hit: true, savedCostUsd: event.result.usage.costUsd },
-          },
-        };
-        break;
-      default:
-        yield event;
-    }
-  }
+  const clock: ReplayClock = { firstEventAt: undefined };
+  for await (const original of events) yield asHitEvent(copy ? structuredClone(original) : original, invocation, now, clock);
 }
 
 function hitUsage(original: Usage, invocation: Invocation, at: number, firstEventAt: number | undefined): Usage {

@@ -1,19 +1,21 @@
 import { createId } from '../../core/ids';
-import { isCacheEntry, isCurrent, type CacheEntry, type CacheGenerations, type CachedRun } from './cache-entry';
+import { isCacheEntry, isCurrent, type CacheEntry, type CacheGenerations } from './cache-entry';
 import { agentGenerationKey, tagGenerationKey } from './cache-key';
 import type { ResolvedCacheOptions } from './cache-options';
 import type { CacheStats } from './cache-stats';
 
 /** What a lookup found: a current entry, and the generations a run started now must write under. */
 export interface CacheLookup {
-  found: { entry: CacheEntry; run: CachedRun } | undefined;
+  /** The entry, when one exists and was written under the current generations; its run is still JSON. */
+  entry: CacheEntry | undefined;
   /** Undefined when the store failed: the call runs, and nothing is written. */
   generations: CacheGenerations | undefined;
 }
 
 /** The cache's reads and writes. Store failures never escape: they count as degraded and act as a miss. */
 export interface CacheEntries {
-  lookup(key: string, agent: string, tags: readonly string[], readEntry: boolean): Promise<CacheLookup>;
+  /** Synchronous where the store reads synchronously (in process), so a hit skips a turn of the event loop. */
+  lookup(key: string, agent: string, tags: readonly string[], readEntry: boolean): CacheLookup | Promise<CacheLookup>;
   write(key: string, agent: string, runJson: string, generations: CacheGenerations): Promise<void>;
   /** Grows an entry's lifetime after a hit, in the background. */
   extend(key: string, entry: CacheEntry): void;
@@ -40,27 +42,21 @@ export function createCacheEntries(options: ResolvedCacheOptions, stats: CacheSt
   }
 
   return {
-    async lookup(key, agent, tags, readEntry) {
-      let values: unknown[];
+    lookup(key, agent, tags, readEntry) {
+      // `refresh` skips the entry but still needs the tokens its new entry is written under.
+      const keys = readEntry ? [key, agentGenerationKey(agent)] : [agentGenerationKey(agent)];
+      for (const tag of tags) keys.push(tagGenerationKey(tag));
       try {
-        // One round trip: the reads go out together (pipelined on one Redis connection).
-        values = await Promise.all([
-          readEntry ? store.get(key) : undefined,
-          store.get(agentGenerationKey(agent)),
-          ...tags.map((tag) => store.get(tagGenerationKey(tag))),
-        ]);
+        if (store.getManyNow !== undefined) return lookupOf(store.getManyNow(keys), tags, readEntry);
+        // One round trip: MGET where the store has it, else the reads go out together (pipelined
+        // on one Redis connection).
+        const reads = store.getMany !== undefined ? store.getMany(keys) : Promise.all(keys.map((item) => store.get(item)));
+        return reads.then(
+          (values) => lookupOf(values, tags, readEntry),
+          () => degraded(stats),
+        );
       } catch {
-        stats.degradedLookups++;
-        return { found: undefined, generations: undefined };
-      }
-      const [stored, agentToken, ...tagTokens] = values;
-      const generations: CacheGenerations = { agent: token(agentToken), tags: {} };
-      tags.forEach((tag, index) => (generations.tags[tag] = token(tagTokens[index])));
-      if (!isCacheEntry(stored) || !isCurrent(stored, generations)) return { found: undefined, generations };
-      try {
-        return { found: { entry: stored, run: JSON.parse(stored.run) as CachedRun }, generations };
-      } catch {
-        return { found: undefined, generations };
+        return degraded(stats);
       }
     },
 
@@ -112,6 +108,21 @@ export function createCacheEntries(options: ResolvedCacheOptions, stats: CacheSt
       await store.set(tagGenerationKey(tag), createId('gen'), { ttlMs: tagTokenTtlMs });
     },
   };
+}
+
+/** Reads the values of a lookup: the entry (when read) first, then the agent's and each tag's token. */
+function lookupOf(values: readonly unknown[], tags: readonly string[], readEntry: boolean): CacheLookup {
+  const first = readEntry ? 1 : 0;
+  const generations: CacheGenerations = { agent: token(values[first]), tags: {} };
+  for (let index = 0; index < tags.length; index++) generations.tags[tags[index]!] = token(values[first + 1 + index]);
+  const stored = readEntry ? values[0] : undefined;
+  return { entry: isCacheEntry(stored) && isCurrent(stored, generations) ? stored : undefined, generations };
+}
+
+/** A lookup the store failed: a miss that writes nothing. */
+function degraded(stats: CacheStats): CacheLookup {
+  stats.degradedLookups++;
+  return { entry: undefined, generations: undefined };
 }
 
 function token(value: unknown): string | undefined {

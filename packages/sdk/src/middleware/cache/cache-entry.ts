@@ -46,13 +46,29 @@ export function isCacheEntry(value: unknown): value is CacheEntry {
 /** Whether an entry was written under the generations current now; a missing token never matches. */
 export function isCurrent(entry: CacheEntry, current: CacheGenerations): boolean {
   if (current.agent === undefined || entry.generations.agent !== current.agent) return false;
-  const tags = Object.keys(current.tags);
-  if (tags.length !== Object.keys(entry.generations.tags).length) return false;
-  return tags.every((tag) => current.tags[tag] !== undefined && entry.generations.tags[tag] === current.tags[tag]);
+  // Counted and compared without building key lists: this runs on every lookup.
+  let tags = 0;
+  for (const tag in current.tags) {
+    if (!Object.hasOwn(current.tags, tag)) continue;
+    tags++;
+    if (current.tags[tag] === undefined || entry.generations.tags[tag] !== current.tags[tag]) return false;
+  }
+  let entryTags = 0;
+  for (const tag in entry.generations.tags) if (Object.hasOwn(entry.generations.tags, tag)) entryTags++;
+  return tags === entryTags;
 }
 
 /** Every eval passed (an eval that errored never passes); no evals pass unless they are required. */
 export function evalsPass(result: InvokeResult, requireEvals: boolean): boolean {
   if (result.evals.length === 0) return !requireEvals;
   return result.evals.every((score) => score.pass && score.error === undefined);
+}
+
+/** The run an entry holds, freshly parsed (so no two callers share objects); undefined when unreadable. */
+export function parseCachedRun(entry: CacheEntry): CachedRun | undefined {
+  try {
+    return JSON.parse(entry.run) as CachedRun;
+  } catch {
+    return undefined;
+  }
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { canonicalJson } from '../../core/canonical-json';
 
 /** What identifies a cached answer: an invocation satisfies it, and so does a hand-made value for `evict`. */
@@ -12,19 +12,58 @@ export interface CacheTarget {
   readonly metadata?: Readonly<Record<string, string>>;
 }
 
+/** Longest input JSON an in-process store keys by as is; a longer one is hashed, to bound the key's memory. */
+const maxTextKeyLength = 512;
+
 /**
- * The store key of an entry: the tenant in clear (so an operator can find a tenant's entries) and
- * a SHA-256 of tenant, agent, version, the `varyBy` value and the canonical JSON of the input, so
- * equal inputs built with different key orders share an entry and no two tenants ever do.
+ * The store key of an entry, from tenant, agent, version, the `varyBy` value and the canonical
+ * JSON of the input, so equal inputs built with different key orders share an entry and no two
+ * tenants ever do. A shared store (Redis) gets the tenant in clear (so an operator can find a
+ * tenant's entries) and a SHA-256 of the rest: keys stay short whatever the input. An in-process
+ * store keeps a short input's key as text: hashing would cost more than the lookup it serves.
  */
-export function cacheEntryKey(target: CacheTarget, vary: string | undefined): string {
-  const material = `${JSON.stringify([target.tenant, target.agent, target.version, vary ?? null])}\n${canonicalJson(target.input)}`;
-  return `cache:e:${encodeURIComponent(target.tenant)}:${createHash('sha256').update(material).digest('base64url')}`;
+export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inProcess = false): string {
+  const input = canonicalJson(target.input);
+  if (inProcess && input.length <= maxTextKeyLength) {
+    // Each field is prefixed by its length, so no two targets share a key; the newline keeps
+    // these keys apart from hashed ones, which never contain one.
+    const { tenant, agent, version } = target;
+    const varied = vary === undefined ? '-' : `${vary.length}.${vary}`;
+    return `cache:e:${tenant.length}.${tenant}${agent.length}.${agent}${version.length}.${version}${varied}\n${input}`;
+  }
+  const material = `${JSON.stringify([target.tenant, target.agent, target.version, vary ?? null])}\n${input}`;
+  if (material.length > maxTextKeyLength) return hashedKey(target.tenant, material);
+  // Hot keys (the ones that hit) come back again and again: their digest is remembered.
+  let key = recentKeys.get(material);
+  if (key === undefined) {
+    key = hashedKey(target.tenant, material);
+    if (recentKeys.size >= maxRecentKeys) recentKeys.delete(recentKeys.keys().next().value!);
+    recentKeys.set(material, key);
+  }
+  return key;
 }
+
+function hashedKey(tenant: string, material: string): string {
+  return `cache:e:${encodeURIComponent(tenant)}:${hash('sha256', material, 'base64url')}`;
+}
+
+/** Hashed keys of recently seen short materials, oldest first; bounded so unique inputs cannot grow it. */
+const recentKeys = new Map<string, string>();
+const maxRecentKeys = 1_000;
+
+// Generation keys are read on every lookup: built once per name rather than per call.
+const agentKeys = new Map<string, string>();
 
 /** Key of an agent's generation token; replacing the token invalidates every entry of the agent. */
 export function agentGenerationKey(agent: string): string {
-  return `cache:g:${agent}`;
+  let key = agentKeys.get(agent);
+  if (key === undefined) {
+    key = `cache:g:${agent}`;
+    // Agents are the hosted packs: few. The bound only guards against a caller inventing names.
+    if (agentKeys.size >= 1_000) agentKeys.clear();
+    agentKeys.set(agent, key);
+  }
+  return key;
 }
 
 /** Key of a tag's generation token; replacing the token invalidates every entry carrying the tag. */

@@ -262,6 +262,26 @@ describe('cacheMiddleware: per-call control and invalidation', () => {
     expect((await echo('b')).cache.hit).toBe(true);
   });
 
+  it('has tells whether a call would be answered from the store, counting and growing nothing', async () => {
+    let now = 0;
+    const store = createMemoryKeyValueStore({ now: () => now });
+    const { cache, echo } = setup({ store, ttlMs: 100, maxTtlMs: 400 });
+    const target = { agent: 'echo', version: '1.1.0', input: { text: 'asked' }, tenant: 'acme' };
+    expect(await cache.has(target)).toBe(false);
+    expect((await echo('asked')).version).toBe('1.1.0');
+    expect(await cache.has(target)).toBe(true);
+    expect(await cache.has({ ...target, tenant: 'other' })).toBe(false);
+    expect(await cache.has({ ...target, version: '1.0.0' })).toBe(false);
+    now = 99;
+    expect(await cache.has(target)).toBe(true);
+    now = 100; // a hit at 99 would have grown the lifetime; has did not
+    expect(await cache.has(target)).toBe(false);
+    expect(cache.stats()).toMatchObject({ hits: 0, misses: 1 });
+    await echo('asked');
+    await cache.invalidateAgent('echo');
+    expect(await cache.has(target)).toBe(false);
+  });
+
   it('evict removes the entry of one call', async () => {
     const { cache, echo } = setup();
     await echo('a');

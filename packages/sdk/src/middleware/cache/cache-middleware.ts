@@ -1,12 +1,13 @@
 import { AgentryError, isAgentryError, type InvokeResult } from '../../contract';
 import type { AgentEvent, Invocation } from '../../core/invocation';
 import type { Middleware, Next } from '../../core/middleware';
-import { asCacheHit } from './as-cache-hit';
-import { createCacheEntries } from './cache-entries';
-import { evalsPass, type CacheGenerations } from './cache-entry';
+import { asCacheHit, asHitEvent, type ReplayClock } from './as-cache-hit';
+import { createCacheEntries, type CacheLookup } from './cache-entries';
+import { evalsPass, parseCachedRun, type CacheEntry, type CacheGenerations, type CachedRun } from './cache-entry';
 import { cacheEntryKey, type CacheTarget } from './cache-key';
 import { resolveCacheOptions, type CacheOptions } from './cache-options';
 import { emptyCacheStats, type CacheStats } from './cache-stats';
+import { deferredEvents } from './deferred-events';
 import { createRunRecorder } from './run-recorder';
 import { startFlight, type Flight } from './single-flight';
 
@@ -14,6 +15,13 @@ import { startFlight, type Flight } from './single-flight';
 export interface CacheMiddleware extends Middleware {
   /** A copy of the counters: hits, misses, coalesced, degraded lookups, ... */
   stats(): CacheStats;
+  /**
+   * Whether a call would be answered from the store now: its key computed (agent id@version and
+   * the canonical JSON of the input), the entry and its generation tokens read in one go and
+   * checked. Reads only: counts nothing, grows no lifetime, runs no re-evaluation. A store that
+   * fails reads as false, as it would serve a miss.
+   */
+  has(target: CacheTarget): Promise<boolean>;
   /**
    * Removes the entry of one call.
    * @throws AgentryError `AGENTRY_STORE_UNAVAILABLE` (Redis stores) when the store cannot be reached.
@@ -55,18 +63,24 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
   const entries = createCacheEntries(resolved, stats);
   const flights = new Map<string, Flight>();
 
+  const inProcess = resolved.store.inProcess === true;
+
   function keyOf(target: CacheTarget): string {
-    return cacheEntryKey(target, resolved.varyBy?.(target));
+    return cacheEntryKey(target, resolved.varyBy === undefined ? undefined : resolved.varyBy(target), inProcess);
+  }
+
+  function tagsOf(target: CacheTarget): readonly string[] {
+    return resolved.tags === undefined ? noTags : resolved.tags(target);
   }
 
   function admissible(result: InvokeResult, invocation: Invocation): boolean {
     return evalsPass(result, resolved.requireEvals) && (resolved.admit?.(result, invocation) ?? true);
   }
 
-  async function passesRevalidation(result: InvokeResult, invocation: Invocation): Promise<boolean> {
-    if (resolved.revalidate === undefined || resolved.random() >= resolved.revalidateRate) return true;
+  /** Whether a hit may be served: always, unless it is sampled for re-evaluation and fails it. */
+  async function revalidates(result: InvokeResult, invocation: Invocation): Promise<boolean> {
     try {
-      const verdict = await resolved.revalidate({ result, invocation });
+      const verdict = await resolved.revalidate!({ result, invocation });
       return typeof verdict === 'boolean' ? verdict : verdict?.pass === true;
     } catch {
       // Like an evaluator that errors: never counts as a pass.
@@ -74,16 +88,27 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
     }
   }
 
-  /** Runs the rest of the chain once for `key`; whoever asks for `key` meanwhile joins this run. */
-  function lead(key: string, invocation: Invocation, next: Next, generations: CacheGenerations | undefined, refresh: boolean): Flight {
-    const recorder = createRunRecorder(resolved.maxEvents, (result) => admissible(result, invocation));
-    const forget = (): void => {
-      if (flights.get(key) === flight) flights.delete(key);
-    };
+  /**
+   * Runs the rest of the chain once for `key`; whoever asks for `key` meanwhile joins this run.
+   * `stored` settles once the run's entry is written (or refused, or the run failed).
+   */
+  function lead(
+    key: string,
+    invocation: Invocation,
+    next: Next,
+    generations: CacheGenerations | undefined,
+    refresh: boolean,
+  ): { flight: Flight; stored: Promise<void> } {
+    const recorder = createRunRecorder(resolved.maxEvents, admissible, invocation);
     // The run gets its own signal: it stops only when every caller waiting for it has gone.
-    const flight = startFlight((signal) => recorder.wrap(next({ ...invocation, signal })), forget);
+    const flight = startFlight((signal) => next({ ...invocation, signal }), {
+      onAbandon: () => {
+        if (flights.get(key) === flight) flights.delete(key);
+      },
+      onEvent: recorder.record,
+    });
     flights.set(key, flight);
-    void flight.settled.then(async (outcome) => {
+    const stored = flight.settled.then(async (outcome): Promise<void> => {
       try {
         if (outcome.failed || outcome.result === undefined) return;
         const runJson = recorder.admittedJson();
@@ -96,10 +121,11 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
         if (generations !== undefined) await entries.write(key, invocation.agent, runJson, generations);
       } finally {
         // Kept until written, so a call arriving in between joins the finished run instead of missing.
-        forget();
+        if (flights.get(key) === flight) flights.delete(key);
       }
     });
-    return flight;
+    // Store failures are counted where they happen; nothing about caching may fail the call.
+    return { flight, stored: stored.catch(() => {}) };
   }
 
   async function* follow(flight: Flight, invocation: Invocation): AsyncGenerator<AgentEvent> {
@@ -110,48 +136,107 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
     }
   }
 
+  /** Picks where a call's events come from: the agent (bypass), a stored entry, a run in progress, or a new run. */
+  function open(invocation: Invocation, next: Next): AsyncIterator<AgentEvent> | Promise<AsyncIterator<AgentEvent>> {
+    const control = invocation.cache;
+    if (control?.bypass === true) {
+      stats.bypassed++;
+      return next(invocation)[Symbol.asyncIterator]();
+    }
+    const key = keyOf(invocation);
+    const flight = flights.get(key);
+    if (flight !== undefined) return join(flight, invocation);
+    const lookup = entries.lookup(key, invocation.agent, tagsOf(invocation), control?.refresh !== true);
+    return lookup instanceof Promise ? lookup.then((found) => answer(key, found, invocation, next)) : answer(key, lookup, invocation, next);
+  }
+
+  /** After the store answered: replay the entry, or run (or join a run that started meanwhile). */
+  function answer(key: string, lookup: CacheLookup, invocation: Invocation, next: Next): AsyncIterator<AgentEvent> | Promise<AsyncIterator<AgentEvent>> {
+    const run = lookup.entry === undefined ? undefined : parseCachedRun(lookup.entry);
+    if (run === undefined) return runOrJoin(key, lookup.generations, invocation, next);
+    const sampled = resolved.revalidate !== undefined && resolved.random() < resolved.revalidateRate;
+    if (!sampled) return hit(key, lookup.entry!, run, invocation);
+    return revalidates(run.result, invocation).then(async (valid) => {
+      if (valid) return hit(key, lookup.entry!, run, invocation);
+      stats.evicted++;
+      await entries.remove(key);
+      return runOrJoin(key, lookup.generations, invocation, next);
+    });
+  }
+
+  function hit(key: string, entry: CacheEntry, run: CachedRun, invocation: Invocation): AsyncIterator<AgentEvent> {
+    stats.hits++;
+    entries.extend(key, entry);
+    return replay(run, invocation, now);
+  }
+
+  function runOrJoin(key: string, generations: CacheGenerations | undefined, invocation: Invocation, next: Next): AsyncIterator<AgentEvent> {
+    // Another identical call may have started a run while this one read the store.
+    const flight = flights.get(key);
+    if (flight !== undefined) return join(flight, invocation);
+    stats.misses++;
+    const { flight: run, stored } = lead(key, invocation, next, generations, invocation.cache?.refresh === true);
+    // An in-process store writes in a few microtasks: the caller's next identical call then finds
+    // the entry. A shared store (Redis) writes in the background instead of adding a round trip
+    // to the miss; a call arriving meanwhile joins the finished run.
+    return run.join(invocation.signal, inProcess ? stored : undefined);
+  }
+
+  function join(flight: Flight, invocation: Invocation): AsyncIterator<AgentEvent> {
+    stats.coalesced++;
+    return follow(flight, invocation);
+  }
+
   return {
     name: 'cache',
-    async *handle(invocation, next) {
-      const control = invocation.cache;
-      if (control?.bypass === true) {
-        stats.bypassed++;
-        yield* next(invocation);
-        return;
-      }
-      const key = keyOf(invocation);
-      let flight = flights.get(key);
-      let generations: CacheGenerations | undefined;
-      if (flight === undefined) {
-        const lookup = await entries.lookup(key, invocation.agent, resolved.tags?.(invocation) ?? [], control?.refresh !== true);
-        if (lookup.found !== undefined) {
-          const { entry, run } = lookup.found;
-          if (await passesRevalidation(run.result, invocation)) {
-            stats.hits++;
-            entries.extend(key, entry);
-            yield* asCacheHit([...run.events, { type: 'result', result: run.result }], invocation, now, false);
-            return;
-          }
-          stats.evicted++;
-          await entries.remove(key);
-        }
-        generations = lookup.generations;
-        // Another identical call may have started a run while this one read the store.
-        flight = flights.get(key);
-      }
-      if (flight !== undefined) {
-        stats.coalesced++;
-        yield* follow(flight, invocation);
-        return;
-      }
-      stats.misses++;
-      yield* lead(key, invocation, next, generations, control?.refresh === true).join(invocation.signal);
-    },
+    // Not a generator: the events come straight from the source chosen on the first step.
+    handle: (invocation, next) => deferredEvents(() => open(invocation, next)),
     stats: () => ({ ...stats }),
+    has(target) {
+      let lookup: CacheLookup | Promise<CacheLookup>;
+      try {
+        lookup = entries.lookup(keyOf(target), target.agent, tagsOf(target), true);
+      } catch (error) {
+        // A target whose input JSON cannot hold (a BigInt) or a throwing varyBy/tags.
+        return Promise.reject(error);
+      }
+      if (lookup instanceof Promise) return lookup.then(isFound);
+      return isFound(lookup) ? resolvedTrue : resolvedFalse;
+    },
     evict: (target) => resolved.store.delete(keyOf(target)),
     invalidateAgent: (agent) => entries.invalidateAgent(agent),
     invalidateTag: (tag) => entries.invalidateTag(tag),
   };
+}
+
+const noTags: readonly string[] = Object.freeze([]);
+
+/**
+ * The events of a stored run, as a hit: fresh objects from the stored JSON, replayed as they are,
+ * each turned into a hit event as it is read (so its latency is measured then).
+ */
+function replay(run: CachedRun, invocation: Invocation, now: () => number): AsyncIterator<AgentEvent> {
+  const clock: ReplayClock = { firstEventAt: undefined };
+  let next = 0;
+  return {
+    next() {
+      if (next < run.events.length) return Promise.resolve({ done: false, value: asHitEvent(run.events[next++]!, invocation, now, clock) });
+      if (next++ === run.events.length) return Promise.resolve({ done: false, value: asHitEvent({ type: 'result', result: run.result }, invocation, now, clock) });
+      return Promise.resolve({ done: true, value: undefined });
+    },
+    return() {
+      next = run.events.length + 1;
+      return Promise.resolve({ done: true, value: undefined });
+    },
+  };
+}
+
+// Shared settled answers for synchronous lookups: nothing to allocate per call.
+const resolvedTrue = Promise.resolve(true);
+const resolvedFalse = Promise.resolve(false);
+
+function isFound(lookup: CacheLookup): boolean {
+  return lookup.entry !== undefined;
 }
 
 /**

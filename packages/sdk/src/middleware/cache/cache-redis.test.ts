@@ -43,6 +43,32 @@ describe('cacheMiddleware on Redis', () => {
     }
   });
 
+  it('answers a steady hit with one Redis round trip: a single MGET of the entry and its generation token', async () => {
+    const { Redis } = await import('ioredis');
+    const admin = new Redis(server.url);
+    const kit = createPacks();
+    const store = await createRedisKeyValueStore({ redis: server.url, keyPrefix: 'cache-trips:' });
+    const cache = cacheMiddleware({ store, ttlMs: 60_000, maxTtlMs: 60_000 }); // no lifetime growth: hits write nothing
+    const runtime = runtimeWith(kit.packs, [cache, scoring()]);
+    const call = { agent: 'echo', input: { text: 'one trip' }, tenant: 'acme' };
+    const target = { ...call, version: '1.1.0' }; // the latest echo, which runs when no version is pinned
+    try {
+      await runtime.invoke(call);
+      await until(() => cache.stats().admitted === 1);
+      expect(await cache.has(target)).toBe(true);
+      await admin.config('RESETSTAT');
+      for (let index = 0; index < 5; index++) expect((await runtime.invoke(call)).cache.hit).toBe(true);
+      const commands = (await admin.info('commandstats'))
+        .split('\n')
+        .filter((line) => line.startsWith('cmdstat_') && !line.startsWith('cmdstat_info') && !line.startsWith('cmdstat_config'))
+        .map((line) => line.slice('cmdstat_'.length, line.indexOf(',')));
+      expect(commands).toEqual(['mget:calls=5']);
+    } finally {
+      admin.disconnect();
+      await store.close?.();
+    }
+  });
+
   it('keeps answering when Redis is lost mid-run: misses, counted as degraded lookups', async () => {
     const doomed = await startRedisServer();
     const kit = createPacks();

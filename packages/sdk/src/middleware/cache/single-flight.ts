@@ -16,10 +16,19 @@ export interface Flight {
   /**
    * Reads the run's events from the first one, then live. A reader whose signal aborts stops at
    * once; the run itself is cancelled only when every reader has gone before the result.
+   * `after`, when given, is awaited once the run ended well, before the reader's last step.
    */
-  join(signal: AbortSignal): AsyncGenerator<AgentEvent>;
+  join(signal: AbortSignal, after?: Promise<unknown>): AsyncGenerator<AgentEvent>;
   /** Settles (never rejects) when the run has ended. */
   readonly settled: Promise<FlightOutcome>;
+}
+
+/** Hooks of {@link startFlight}. */
+export interface FlightHooks {
+  /** Called when nobody is left reading before the run ended, so the run can be forgotten. */
+  onAbandon: () => void;
+  /** Sees each event before any reader does (the cache records it there). */
+  onEvent?: (event: AgentEvent) => void;
 }
 
 /**
@@ -27,81 +36,98 @@ export interface Flight {
  * caller: the first caller stopping early (a closed stream) does not cut off the others, and
  * `onAbandon` is called when nobody is left so the run can be forgotten before it ends.
  */
-export function startFlight(run: (signal: AbortSignal) => AsyncIterable<AgentEvent>, onAbandon: () => void): Flight {
-  const controller = new AbortController();
-  const events: AgentEvent[] = [];
-  let waiters: Array<() => void> = [];
-  let finished = false;
-  let failed = false;
-  let error: unknown;
-  let result: InvokeResult | undefined;
-  let readers = 0;
+export function startFlight(run: (signal: AbortSignal) => AsyncIterable<AgentEvent>, hooks: FlightHooks): Flight {
+  return new SharedRun(run, hooks);
+}
 
-  function wake(): void {
-    const waiting = waiters;
-    waiters = [];
+// A class rather than closures: one flight starts per cache miss, and methods cost nothing per
+// instance, where a dozen closures would be allocated for every call.
+class SharedRun implements Flight {
+  readonly settled: Promise<FlightOutcome>;
+  private readonly hooks: FlightHooks;
+  private readonly controller = new AbortController();
+  private readonly events: AgentEvent[] = [];
+  private waiters: Array<() => void> = [];
+  private finished = false;
+  private failed = false;
+  private error: unknown;
+  private result: InvokeResult | undefined;
+  private readers = 0;
+
+  constructor(run: (signal: AbortSignal) => AsyncIterable<AgentEvent>, hooks: FlightHooks) {
+    this.hooks = hooks;
+    this.settled = this.pump(run);
+  }
+
+  join(signal: AbortSignal, after?: Promise<unknown>): AsyncGenerator<AgentEvent> {
+    this.readers++;
+    return this.read(signal, after);
+  }
+
+  private async pump(run: (signal: AbortSignal) => AsyncIterable<AgentEvent>): Promise<FlightOutcome> {
+    const { onEvent } = this.hooks;
+    try {
+      for await (const event of run(this.controller.signal)) {
+        onEvent?.(event);
+        if (event.type === 'result') this.result = event.result;
+        this.events.push(event);
+        this.wake();
+      }
+    } catch (caught) {
+      this.failed = true;
+      this.error = caught;
+    } finally {
+      this.finished = true;
+      this.wake();
+    }
+    return { events: this.events, result: this.failed ? undefined : this.result, failed: this.failed, error: this.error };
+  }
+
+  private wake(): void {
+    if (this.waiters.length === 0) return;
+    const waiting = this.waiters;
+    this.waiters = [];
     for (const resume of waiting) resume();
   }
 
-  const settled = (async (): Promise<FlightOutcome> => {
-    try {
-      for await (const event of run(controller.signal)) {
-        if (event.type === 'result') result = event.result;
-        events.push(event);
-        wake();
-      }
-    } catch (caught) {
-      failed = true;
-      error = caught;
-    } finally {
-      finished = true;
-      wake();
-    }
-    return { events, result: failed ? undefined : result, failed, error };
-  })();
-
-  function changed(signal: AbortSignal): Promise<void> {
-    if (signal.aborted) return Promise.reject(signal.reason);
-    return new Promise((resolve, reject) => {
-      const onAbort = (): void => reject(signal.reason);
-      signal.addEventListener('abort', onAbort, { once: true });
-      waiters.push(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve();
-      });
-    });
-  }
-
-  async function* read(signal: AbortSignal): AsyncGenerator<AgentEvent> {
+  private async *read(signal: AbortSignal, after: Promise<unknown> | undefined): AsyncGenerator<AgentEvent> {
     let index = 0;
+    // One abort listener per reader, added the first time it has to wait (never for a finished
+    // run), rather than one per wait: a reader waits once per event of the run.
+    let rejectWait: ((reason: unknown) => void) | undefined;
+    const onAbort = (): void => rejectWait?.(signal.reason);
+    let listening = false;
     try {
       for (;;) {
-        if (index < events.length) {
-          yield events[index++]!;
+        if (index < this.events.length) {
+          yield this.events[index++]!;
           continue;
         }
-        if (finished) {
-          if (failed) throw error;
+        if (this.finished) {
+          if (this.failed) throw this.error;
+          if (after !== undefined) await after;
           return;
         }
-        await changed(signal);
+        if (signal.aborted) throw signal.reason;
+        if (!listening) {
+          listening = true;
+          signal.addEventListener('abort', onAbort, { once: true });
+        }
+        await new Promise<void>((resolve, reject) => {
+          rejectWait = reject;
+          this.waiters.push(resolve);
+        });
+        rejectWait = undefined;
       }
     } finally {
-      readers--;
-      if (readers === 0 && !finished && result === undefined) {
-        controller.abort(
+      if (listening) signal.removeEventListener('abort', onAbort);
+      this.readers--;
+      if (this.readers === 0 && !this.finished && this.result === undefined) {
+        this.controller.abort(
           signal.aborted ? signal.reason : new AgentryError('AGENTRY_CANCELLED', 'cancelled: every caller waiting for this run went away'),
         );
-        onAbandon();
+        this.hooks.onAbandon();
       }
     }
   }
-
-  return {
-    join(signal) {
-      readers++;
-      return read(signal);
-    },
-    settled,
-  };
 }

@@ -73,6 +73,21 @@ describe('evalMiddleware', () => {
     expect(evals.stats()).toMatchObject({ evaluated: 4, errored: 2, timedOut: 1, passed: 1 });
   });
 
+  it('aborts the signal of an evaluator that runs past its deadline, whenever it first read the signal', async () => {
+    const signals: Record<string, AbortSignal> = {};
+    const evals = evalMiddleware({
+      timeoutMs: 20,
+      evaluators: [
+        defineEvaluator('reads-first', (context) => ((signals.first = context.signal), new Promise(() => {}))),
+        defineEvaluator('reads-later', (context) => new Promise(() => setTimeout(() => (signals.later = context.signal), 5))),
+        defineEvaluator('spreads', ({ ...context }) => ((signals.spread = context.signal), { score: 1, pass: true })),
+      ],
+    });
+    const result = await createRuntime({ packs: [writer], middleware: [evals] }).invoke(call);
+    expect(result.evals.map((score) => score.error)).toEqual(['timed out after 20 ms', 'timed out after 20 ms', undefined]);
+    expect({ first: signals.first?.aborted, later: signals.later?.aborted, spread: signals.spread?.aborted }).toEqual({ first: true, later: true, spread: false });
+  });
+
   it('fails the call with AGENTRY_HANDLER_FAILED when failOnError is set and an evaluator breaks', async () => {
     const evals = evalMiddleware({ failOnError: true, evaluators: [defineEvaluator('throws', () => Promise.reject(new Error('judge down')))] });
     await expect(createRuntime({ packs: [writer], middleware: [evals] }).invoke(call)).rejects.toMatchObject({

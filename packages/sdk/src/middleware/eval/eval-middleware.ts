@@ -1,8 +1,9 @@
-import { AgentryError, type EvalScore } from '../../contract';
+import { AgentryError, type EvalScore, type InvokeResult } from '../../contract';
 import type { Invocation } from '../../core/invocation';
 import type { Middleware } from '../../core/middleware';
+import { EvaluatedEvents, type Scoring } from './evaluated-events';
 import { normalizeEvaluator, type Evaluator, type EvaluatorLike } from './evaluator';
-import { createEvalStats, runEvaluators, type EvalStats } from './run-evaluators';
+import { createEvalStats, evaluateAll, type EvalStats } from './run-evaluators';
 
 /** Options of {@link evalMiddleware}. */
 export interface EvalOptions {
@@ -69,39 +70,41 @@ export function evalMiddleware(options: EvalOptions): EvalMiddleware {
     sampleRate: (evaluator: Evaluator) => evaluator.sampleRate ?? (typeof rates === 'number' ? rates : (rates[evaluator.name] ?? 1)),
   };
 
+  /** Scores a result: synchronous when every sampled evaluator is. */
+  function evaluate(invocation: Invocation, result: InvokeResult): EvalScore[] | Promise<EvalScore[]> {
+    return evaluateAll(evaluators, { invocation, result, output: result.output, usage: result.usage }, runOptions);
+  }
+
+  /** Called as each score is handed on. */
+  function observe(score: EvalScore, invocation: Invocation): void {
+    try {
+      options.onScore?.(score, invocation);
+    } catch {
+      // A broken observer must not fail the call it observes.
+    }
+  }
+
+  /** The error of a call whose evaluator broke, when `failOnError` is set. */
+  function brokenCall(invocation: Invocation, scores: readonly EvalScore[]): AgentryError | undefined {
+    if (!options.failOnError) return undefined;
+    const broken = scores.filter((score) => score.error !== undefined);
+    if (broken.length === 0) return undefined;
+    return new AgentryError(
+      'AGENTRY_HANDLER_FAILED',
+      `invoke ${invocation.agent}@${invocation.version} failed: evaluator ${broken.map((score) => `${score.name} ${score.error}`).join('; ')}`,
+      {
+        requestId: invocation.requestId,
+        details: { evals: scores },
+        hint: 'An evaluator failed and evalMiddleware has `failOnError`; fix the evaluator or raise its `timeoutMs`.',
+      },
+    );
+  }
+
+  const scoring: Scoring = { evaluate, observe, brokenCall };
+
   return {
     name: 'eval',
     stats: () => ({ ...stats }),
-    async *handle(invocation, next) {
-      for await (const event of next(invocation)) {
-        if (event.type !== 'result') {
-          yield event;
-          continue;
-        }
-        const { result } = event;
-        const scores = await runEvaluators(evaluators, { invocation, result, output: result.output, usage: result.usage }, runOptions);
-        for (const score of scores) {
-          try {
-            options.onScore?.(score, invocation);
-          } catch {
-            // A broken observer must not fail the call it observes.
-          }
-          yield { type: 'eval', eval: score };
-        }
-        const broken = scores.filter((score) => score.error !== undefined);
-        if (options.failOnError && broken.length > 0) {
-          throw new AgentryError(
-            'AGENTRY_HANDLER_FAILED',
-            `invoke ${invocation.agent}@${invocation.version} failed: evaluator ${broken.map((score) => `${score.name} ${score.error}`).join('; ')}`,
-            {
-              requestId: invocation.requestId,
-              details: { evals: scores },
-              hint: 'An evaluator failed and evalMiddleware has `failOnError`; fix the evaluator or raise its `timeoutMs`.',
-            },
-          );
-        }
-        yield { type: 'result', result: { ...result, evals: [...result.evals, ...scores] } };
-      }
-    },
+    handle: (invocation, next) => new EvaluatedEvents(invocation, next, scoring),
   };
 }

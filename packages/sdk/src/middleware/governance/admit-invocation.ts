@@ -36,18 +36,17 @@ export async function admitInvocation(invocation: Invocation, options: ResolvedG
   const label = `invoke ${invocation.agent}@${invocation.version} refused`;
   let tier: string | undefined;
   let stage: AuditStage = 'size';
-  const refuse = (error: AgentryError, rule?: string): Admission => {
-    error.requestId ??= invocation.requestId;
-    return { allowed: false, error, stage, tier, rule };
-  };
   try {
     if (options.maxInputBytes !== undefined) {
       const bytes = inputBytes(invocation.input);
       if (bytes > options.maxInputBytes) {
-        return refuse(
+        return refused(
+          invocation,
           new AgentryError('AGENTRY_PAYLOAD_TOO_LARGE', `${label}: the input is ${bytes} bytes, over the limit of ${options.maxInputBytes}`, {
             hint: `Send an input of at most ${options.maxInputBytes} bytes (UTF-8 JSON).`,
           }),
+          stage,
+          tier,
         );
       }
     }
@@ -55,13 +54,13 @@ export async function admitInvocation(invocation: Invocation, options: ResolvedG
     if (options.tenantTier !== undefined) tier = await options.tenantTier(invocation.tenant);
     if (options.tiers !== undefined && !isAllowedByTier(options.tiers, tier, 'agents', invocation.agent)) {
       const who = tier === undefined ? `tenant ${invocation.tenant} has no tier, so it` : `tier ${tier} of tenant ${invocation.tenant}`;
-      return refuse(new AgentryError('AGENTRY_FORBIDDEN_TOOL', `${label}: ${who} may not use agent ${invocation.agent}`));
+      return refused(invocation, new AgentryError('AGENTRY_FORBIDDEN_TOOL', `${label}: ${who} may not use agent ${invocation.agent}`), stage, tier);
     }
     stage = 'deny';
     const text = options.deny.length > 0 || options.policy !== undefined ? inputText(invocation.input) : '';
     const denied = findDenyRule(options.deny, invocation.agent, text);
     if (denied !== undefined) {
-      return refuse(new AgentryError('AGENTRY_FORBIDDEN', `${label} by deny rule ${denied.id}: ${denied.reason}`), denied.id);
+      return refused(invocation, new AgentryError('AGENTRY_FORBIDDEN', `${label} by deny rule ${denied.id}: ${denied.reason}`), stage, tier, denied.id);
     }
     stage = 'policy';
     let forceRedact = false;
@@ -73,12 +72,12 @@ export async function admitInvocation(invocation: Invocation, options: ResolvedG
         // A policy's reason is free text: keep personal data out of the error and the audit log.
         const reason = redactPii(String(decision.reason)).value;
         const where = rule === undefined ? 'by policy' : `by policy rule ${rule}`;
-        return refuse(new AgentryError(decision.code ?? 'AGENTRY_FORBIDDEN', `${label} ${where}: ${reason}`), rule);
+        return refused(invocation, new AgentryError(decision.code ?? 'AGENTRY_FORBIDDEN', `${label} ${where}: ${reason}`), stage, tier, rule);
       }
       forceRedact = decision.redact === true;
     }
     stage = 'pii';
-    const piiOptions = options.piiTypes === undefined ? {} : { types: options.piiTypes };
+    const piiOptions = options.piiTypes === undefined ? noOptions : { types: options.piiTypes };
     const inputMode = forceRedact && options.piiInput === 'off' ? 'redact' : options.piiInput;
     let forwarded = invocation;
     let inputCounts: PiiCounts = {};
@@ -87,17 +86,27 @@ export async function admitInvocation(invocation: Invocation, options: ResolvedG
       inputCounts = redaction.counts;
       if (redaction.total > 0 && inputMode === 'refuse') {
         const found = Object.entries(redaction.counts).map(([type, count]) => `${type} ${count}`).join(', ');
-        return refuse(
+        return refused(
+          invocation,
           new AgentryError('AGENTRY_FORBIDDEN', `${label}: the input contains personal data or secrets (${found})`, {
             hint: 'Remove personal data and secrets from the input; this agent does not accept them.',
             details: { pii: redaction.counts },
           }),
+          stage,
+          tier,
         );
       }
       if (redaction.total > 0) forwarded = { ...invocation, input: redaction.value };
     }
     return { allowed: true, invocation: forwarded, tier, redactOutput: forceRedact || options.piiOutput === 'redact', inputCounts, rule };
   } catch (error) {
-    return refuse(toAgentryError(error, 'AGENTRY_INTERNAL', `${label}: the ${stage} check failed`));
+    return refused(invocation, toAgentryError(error, 'AGENTRY_INTERNAL', `${label}: the ${stage} check failed`), stage, tier);
   }
+}
+
+const noOptions = {};
+
+function refused(invocation: Invocation, error: AgentryError, stage: AuditStage, tier: string | undefined, rule?: string): Admission {
+  error.requestId ??= invocation.requestId;
+  return { allowed: false, error, stage, tier, rule };
 }

@@ -1,7 +1,8 @@
-import { toAgentryError, type ErrorCode, type EvalScore, type InvokeResult, type Usage } from '../../contract';
+import type { EvalScore } from '../../contract';
 import type { UsageEvalSummary, UsageRecord } from '../../contract/usage-event';
 import type { Invocation } from '../../core/invocation';
 import type { Middleware } from '../../core/middleware';
+import { MeteredEvents, type Observed } from './metered-events';
 import { createUsageExporter, type UsageExporterOptions, type UsageExporterStats } from './usage-exporter';
 import { usageOutcomeOf } from './usage-outcome';
 import type { UsageSink } from './usage-sink';
@@ -63,53 +64,13 @@ export function meterMiddleware(options: MeterOptions): MeterMiddleware {
 
   return {
     name: 'meter',
-    async *handle(invocation, next) {
-      const observed: Observed = { result: undefined, usage: undefined, evals: [], firstEventAt: undefined, endedAt: 0, errorCode: undefined };
-      try {
-        for await (const event of next(invocation)) {
-          switch (event.type) {
-            case 'text-delta':
-            case 'tool-call':
-              observed.firstEventAt ??= now();
-              break;
-            case 'usage':
-              observed.usage = event.usage;
-              break;
-            case 'eval':
-              observed.evals.push(event.eval);
-              break;
-            case 'result':
-              observed.result = event.result;
-              observed.endedAt = now();
-              break;
-          }
-          yield event;
-        }
-      } catch (error) {
-        observed.errorCode = toAgentryError(error).code;
-        throw error;
-      } finally {
-        if (observed.endedAt === 0) observed.endedAt = now();
-        // A consumer that stopped before the result (closed stream) leaves neither result nor error.
-        if (observed.result === undefined) observed.errorCode ??= 'AGENTRY_CANCELLED';
-        record(invocation, observed);
-      }
-    },
+    handle: (invocation, next) => new MeteredEvents(invocation, next, now, record),
     stats: () => exporter.stats(),
     flush: () => exporter.flush(),
     close: (closeOptions) => exporter.close(closeOptions),
   };
 }
 
-interface Observed {
-  result: InvokeResult | undefined;
-  /** The last `usage` event: partial usage of a call that failed after it. */
-  usage: Usage | undefined;
-  evals: EvalScore[];
-  firstEventAt: number | undefined;
-  endedAt: number;
-  errorCode: ErrorCode | undefined;
-}
 
 function toRecord(invocation: Invocation, observed: Observed, includeMetadata: boolean): UsageRecord {
   const { result } = observed;

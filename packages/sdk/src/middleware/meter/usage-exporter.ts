@@ -104,6 +104,9 @@ export function createUsageExporter(sink: UsageSink, options: UsageExporterOptio
 
   /** Writes what is buffered at the start, batch by batch; stops at the first failure (the sink is likely down). */
   function drain(): Promise<void> {
+    // With nothing to write the body below would finish synchronously, clearing `writing` before
+    // `??=` sets it, and leave a settled promise there that makes flush() and close() spin forever.
+    if (writing === undefined && buffer.length === 0) return Promise.resolve();
     writing ??= (async () => {
       try {
         let remaining = buffer.length;

@@ -3,7 +3,7 @@ import { openRedisStore, type RedisStoreOptions } from './redis-connection';
 
 /**
  * A {@link KeyValueStore} on Redis: values as JSON strings, expiry with `PX`, `setIfAbsent` with
- * `SET NX` (atomic across replicas). Connects before returning, so a wrong URL fails here.
+ * `SET NX` (atomic across replicas), `getMany` with one `MGET`. Connects before returning, so a wrong URL fails here.
  *
  * @throws AgentryError `AGENTRY_STORE_UNAVAILABLE` when Redis cannot be reached at start; every
  *   operation rejects with it when Redis is lost later.
@@ -19,6 +19,11 @@ export async function createRedisKeyValueStore(options: RedisStoreOptions): Prom
     async get<Value>(name: string) {
       const text = await run('get', name, () => client.get(key(name)));
       return text === null ? undefined : (JSON.parse(text) as Value);
+    },
+    async getMany(names) {
+      if (names.length === 0) return [];
+      const texts = await run('getMany', names[0]!, () => client.mget(names.map(key)));
+      return texts.map((text) => (text === null ? undefined : (JSON.parse(text) as unknown)));
     },
     async set(name, value, setOptions) {
       const text = encode(value);

@@ -36,6 +36,19 @@ export function describeKeyValueStoreContract(name: string, create: StoreFactory
       }
     });
 
+    it('reads several keys with getMany (when it has one) in order, undefined where absent or expired', async () => {
+      if (store.getMany === undefined) return;
+      await store.set('one', { n: 1 });
+      await store.set('two', 'second');
+      await store.set('brief', 'gone soon', { ttlMs: 40 });
+      expect(await store.getMany([])).toEqual([]);
+      expect(await store.getMany(['two', 'missing', 'one', 'brief'])).toEqual(['second', undefined, { n: 1 }, 'gone soon']);
+      await sleep(120);
+      expect(await store.getMany(['brief', 'one'])).toEqual([undefined, { n: 1 }]);
+      // A synchronous read, where the store offers one, answers exactly as getMany does.
+      if (store.getManyNow !== undefined) expect(store.getManyNow(['two', 'brief', 'one'])).toEqual(['second', undefined, { n: 1 }]);
+    });
+
     it('overwrites an existing key on set and keeps keys independent', async () => {
       await store.set('a', 1);
       await store.set('b', 2);

@@ -1,7 +1,21 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { detectPii } from './detect-pii';
+import { detectPii, type PiiFinding } from './detect-pii';
 import { isLuhnValid } from './pii-checksums';
+import { piiDetectors } from './pii-detectors';
+
+/** Every detector's regex on the whole text, no pre-filter: what detection must equal. */
+function detectUnfiltered(text: string): PiiFinding[] {
+  const candidates = piiDetectors.flatMap((detector) =>
+    [...text.matchAll(new RegExp(detector.pattern.source, detector.pattern.flags))]
+      .filter((match) => detector.accept(match, text))
+      .map((match) => ({ type: detector.type, start: match.index, end: match.index + match[0].length, priority: detector.priority })),
+  );
+  candidates.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
+  const chosen: PiiFinding[] = [];
+  for (const { type, start, end } of candidates) if (!chosen.some((kept) => start < kept.end && kept.start < end)) chosen.push({ type, start, end });
+  return chosen.sort((a, b) => a.start - b.start);
+}
 
 describe('detectPii', () => {
   it('returns typed, sorted, non-overlapping spans', () => {
@@ -35,6 +49,21 @@ describe('detectPii', () => {
         },
       ),
       { numRuns: 300 },
+    );
+  });
+
+  it('finds exactly what every detector finds without its cheap pre-filter', () => {
+    const pieces = fc.constantFrom(
+      'ada@example.com', '4111 1111 1111 1111', '078-05-1120', '(415) 555-2671', '+44 20 7946 0958', 'GB82 WEST 1234 5698 7654 32',
+      '10.0.0.1', 'fe80::1', 'sk-proj-a1b2c3d4e5f6g7h8i9j0k1l2', 'AKIAIOSFODNN7EXAMPLE', 'Bearer abcdef0123456789xyz', 'version 1.2.3.4',
+      'order 12345', 'hello', ' ', '-', '_', '.', ':', '+', '@', '7',
+    );
+    const text = fc.array(fc.oneof(pieces, fc.string({ maxLength: 6 })), { maxLength: 12 }).map((parts) => parts.join(''));
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(detectPii(value)).toEqual(detectUnfiltered(value));
+      }),
+      { numRuns: 1_000 },
     );
   });
 

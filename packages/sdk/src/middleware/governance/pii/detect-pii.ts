@@ -1,4 +1,4 @@
-import { piiDetectors, type PiiType } from './pii-detectors';
+import { piiDetectors, type PiiType, type TextFacts } from './pii-detectors';
 
 /** Where one piece of personal data or one secret sits in a text: `text.slice(start, end)`. */
 export interface PiiFinding {
@@ -25,15 +25,22 @@ export interface DetectPiiOptions {
  */
 export function detectPii(text: string, options: DetectPiiOptions = {}): PiiFinding[] {
   const wanted = options.types === undefined ? undefined : new Set(options.types);
-  const candidates: (PiiFinding & { priority: number })[] = [];
+  const facts: TextFacts = { digits: countDigits(text, maxDigitsNeeded) };
+  let candidates: (PiiFinding & { priority: number })[] | undefined;
   for (const detector of piiDetectors) {
-    if ((wanted !== undefined && !wanted.has(detector.type)) || !detector.mayContain(text)) continue;
-    detector.pattern.lastIndex = 0;
-    for (const match of text.matchAll(detector.pattern)) {
+    if ((wanted !== undefined && !wanted.has(detector.type)) || !detector.mayContain(text, facts)) continue;
+    // exec on the shared global pattern rather than matchAll, which clones the pattern per call;
+    // detection is synchronous, so nothing else uses the pattern meanwhile.
+    const { pattern } = detector;
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+      // As matchAll does, step past an empty match (no built-in pattern has one).
+      if (match[0].length === 0) pattern.lastIndex++;
       if (!detector.accept(match, text)) continue;
-      candidates.push({ type: detector.type, start: match.index, end: match.index + match[0].length, priority: detector.priority });
+      (candidates ??= []).push({ type: detector.type, start: match.index, end: match.index + match[0].length, priority: detector.priority });
     }
   }
+  if (candidates === undefined) return [];
   if (candidates.length < 2) return candidates.map(({ type, start, end }) => ({ type, start, end }));
   // The most specific type claims its span first; then the longer match.
   candidates.sort((a, b) => b.priority - a.priority || b.end - b.start - (a.end - a.start) || a.start - b.start);
@@ -43,4 +50,17 @@ export function detectPii(text: string, options: DetectPiiOptions = {}): PiiFind
     chosen.push({ type: candidate.type, start: candidate.start, end: candidate.end });
   }
   return chosen.sort((a, b) => a.start - b.start);
+}
+
+/** Digits counted at most: no detector needs to know of more than this many. */
+const maxDigitsNeeded = 13;
+
+/** Counts the decimal digits of `text`, stopping at `max`. */
+function countDigits(text: string, max: number): number {
+  let digits = 0;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (code >= 48 && code <= 57 && ++digits >= max) break;
+  }
+  return digits;
 }

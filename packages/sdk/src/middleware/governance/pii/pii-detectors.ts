@@ -6,19 +6,35 @@ export const piiTypes = ['email', 'phone', 'card', 'iban', 'ssn', 'ipv4', 'ipv6'
 /** One kind of personal data or secret. */
 export type PiiType = (typeof piiTypes)[number];
 
+/** Facts about a text, computed once and shared by every detector's {@link PiiDetector.mayContain}. */
+export interface TextFacts {
+  /** Decimal digits in the text, counted up to 13 (the fewest a payment card has). */
+  readonly digits: number;
+}
+
 /** How one type is found: a candidate regex (global), then a check that rejects look-alikes. */
 export interface PiiDetector {
   readonly type: PiiType;
   /** Wins over lower priorities where two findings overlap. */
   readonly priority: number;
-  /** Cheap test that skips the regex on text that cannot contain this type. */
-  readonly mayContain: (text: string) => boolean;
+  /**
+   * Cheap test that skips the regex on text that cannot contain this type. It may say yes
+   * wrongly, never no wrongly: the regex decides.
+   */
+  readonly mayContain: (text: string, facts: TextFacts) => boolean;
   readonly pattern: RegExp;
   readonly accept: (match: RegExpExecArray, text: string) => boolean;
 }
 
-const hasDigit = (text: string): boolean => /\d/.test(text);
-const always = (): boolean => true;
+/** `least` is the fewest digits a match can hold, so a text with fewer skips the regex. */
+function hasDigits(least: number): PiiDetector['mayContain'] {
+  return (_text, facts) => facts.digits >= least;
+}
+
+// Every API-key shape holds a `-` or `_` or starts with one of these literals.
+const apiKeyLiterals = ['AKIA', 'ASIA', 'AIza'] as const;
+const mayHoldApiKey = (text: string): boolean =>
+  text.includes('-') || text.includes('_') || apiKeyLiterals.some((literal) => text.includes(literal));
 
 // File names such as `logo@2x.png` have the shape of an address; these "TLDs" are extensions.
 const fileExtensions = new Set(['png', 'jpg', 'jpeg', 'gif', 'svg', 'webp', 'avif', 'ico', 'bmp', 'tiff', 'pdf']);
@@ -68,7 +84,7 @@ export const piiDetectors: readonly PiiDetector[] = [
   {
     type: 'api-key',
     priority: 8,
-    mayContain: always,
+    mayContain: mayHoldApiKey,
     pattern: new RegExp(
       '(?<![\\w-])(?:' +
         [
@@ -110,14 +126,15 @@ export const piiDetectors: readonly PiiDetector[] = [
   {
     type: 'iban',
     priority: 6,
-    mayContain: hasDigit,
+    // Two check digits; the rest may be letters.
+    mayContain: hasDigits(2),
     pattern: /(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,3})?(?![\w])/g,
     accept: (match) => isIbanValid(match[0].replaceAll(' ', '')),
   },
   {
     type: 'card',
     priority: 5,
-    mayContain: hasDigit,
+    mayContain: hasDigits(13),
     pattern: /(?<![\w-])\d(?:[ -]?\d){12,18}(?![\w]|[ -]\d)/g,
     accept: (match) => {
       const digits = match[0].replace(/[ -]/g, '');
@@ -127,7 +144,7 @@ export const piiDetectors: readonly PiiDetector[] = [
   {
     type: 'ssn',
     priority: 4,
-    mayContain: hasDigit,
+    mayContain: hasDigits(9),
     pattern: /(?<![\w-])(\d{3})([- ])(\d{2})\2(\d{4})(?![\w]|[- ]\d)/g,
     accept: (match) => isValidSsn(match[1]!, match[3]!, match[4]!),
   },
@@ -136,7 +153,7 @@ export const piiDetectors: readonly PiiDetector[] = [
     // left alone (order numbers, timestamps) unless written with +.
     type: 'phone',
     priority: 3,
-    mayContain: hasDigit,
+    mayContain: hasDigits(10),
     pattern: /(?<![\w+./-])(?:\+?1[ .-]?)?(?:\([2-9]\d{2}\)|[2-9]\d{2})[ .-]?[2-9]\d{2}[ .-]?\d{4}(?![\w]|[./-]\d)/g,
     accept: (match) => /\D/.test(match[0]),
   },
@@ -144,7 +161,8 @@ export const piiDetectors: readonly PiiDetector[] = [
     // International numbers written with a leading + and country code (E.164: 8 to 15 digits).
     type: 'phone',
     priority: 3,
-    mayContain: (text) => text.includes('+'),
+    // E.164 numbers hold 8 to 15 digits.
+    mayContain: (text, facts) => facts.digits >= 8 && text.includes('+'),
     pattern: /(?<![\w+])\+[1-9]\d{0,2}(?:[ .-]?\(?\d{1,4}\)?)(?:[ .-]?\(?\d{2,5}\)?){1,5}(?![\w]|[./-]\d)/g,
     accept: (match) => {
       const digits = match[0].replace(/\D/g, '').length;
@@ -161,7 +179,7 @@ export const piiDetectors: readonly PiiDetector[] = [
   {
     type: 'ipv4',
     priority: 1,
-    mayContain: (text) => text.includes('.'),
+    mayContain: (text, facts) => facts.digits >= 4 && text.includes('.'),
     pattern: /(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w]|\.\d)/g,
     accept: (match, text) => isValidIpv4(match[0]) && !versionContext.test(text.slice(Math.max(0, match.index - 24), match.index)),
   },
