@@ -1,11 +1,13 @@
 // Client call overhead and stream consumption against their peers, measured in the same run.
 import { createParser } from 'eventsource-parser';
 import { Agent, request } from 'undici';
-import { createClient } from '@agentry/sdk';
+import { importBuiltSdk } from './lib/built-sdk';
 import { startChildServer } from './lib/child-process-server';
 import { figuresTable, measureInterleaved, type BenchSection } from './lib/measure';
 
 export async function runClientOverheadBench(options: { iterations: number; warmup: number }): Promise<BenchSection[]> {
+  // The client as published (dist), like the undici and eventsource-parser it is compared with.
+  const { createClient } = await importBuiltSdk();
   const child = await startChildServer('servers/agentry-server.ts');
   const { agentry, streams } = JSON.parse(child.url) as { agentry: string; streams: string };
   // One keep-alive pool per case, so no case benefits from another's warm connection.
@@ -68,7 +70,8 @@ export async function runClientOverheadBench(options: { iterations: number; warm
           },
         },
       ],
-      { iterations: Math.ceil(options.iterations / 4), warmup: Math.ceil(options.warmup / 4) },
+      // A stream call takes a few invokes' time; half as many samples keeps the run short enough.
+      { iterations: Math.ceil(options.iterations / 2), warmup: options.warmup },
     );
     await Promise.all([streamPoolBare.close(), streamPoolClient.close()]);
 

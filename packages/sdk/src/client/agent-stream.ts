@@ -23,20 +23,34 @@ export interface AgentStream<Output = unknown> extends AsyncIterable<StreamEvent
 export function createAgentStream<Output>(source: () => AsyncIterable<readonly StreamEvent[]>, label: string): AgentStream<Output> {
   let started = false;
   let settled = false;
-  let resolveResult!: (result: InvokeResult<Output>) => void;
-  let rejectResult!: (error: unknown) => void;
-  const finalResult = new Promise<InvokeResult<Output>>((resolve, reject) => {
-    resolveResult = (result) => {
-      settled = true;
-      resolve(result);
-    };
-    rejectResult = (error) => {
-      settled = true;
-      reject(error);
-    };
-  });
-  // Nobody may be awaiting result(); its rejection must not become an unhandled one.
-  finalResult.catch(() => {});
+  // The outcome, kept as a value; a promise of it is made only if result() is called.
+  let outcome: { ok: true; result: InvokeResult<Output> } | { ok: false; error: unknown } | undefined;
+  let finalResult: Promise<InvokeResult<Output>> | undefined;
+  let settleFinal: { resolve: (result: InvokeResult<Output>) => void; reject: (error: unknown) => void } | undefined;
+  // The first outcome wins, as with a promise.
+  const resolveResult = (result: InvokeResult<Output>): void => {
+    if (settled) return;
+    settled = true;
+    outcome = { ok: true, result };
+    settleFinal?.resolve(result);
+  };
+  const rejectResult = (error: unknown): void => {
+    if (settled) return;
+    settled = true;
+    outcome = { ok: false, error };
+    settleFinal?.reject(error);
+  };
+  const resultPromise = (): Promise<InvokeResult<Output>> => {
+    if (finalResult !== undefined) return finalResult;
+    if (outcome === undefined) {
+      finalResult = new Promise((resolve, reject) => (settleFinal = { resolve, reject }));
+    } else {
+      finalResult = outcome.ok ? Promise.resolve(outcome.result) : Promise.reject(outcome.error);
+    }
+    // Nobody may be awaiting it; its rejection must not become an unhandled one.
+    finalResult.catch(() => {});
+    return finalResult;
+  };
 
   function events(): AsyncIterableIterator<StreamEvent> {
     if (started) {
@@ -55,28 +69,38 @@ export function createAgentStream<Output>(source: () => AsyncIterable<readonly S
       await batches.return?.();
       return { done: true, value: undefined };
     };
-    return {
-      async next(): Promise<IteratorResult<StreamEvent>> {
-        if (done) return { done: true, value: undefined };
-        try {
-          while (index >= batch.length) {
-            const step = await batches.next();
-            if (step.done) {
-              done = true;
-              if (!settled) throw new AgentryError('AGENTRY_PROTOCOL_ERROR', `${label}: the stream ended without a result`);
-              return { done: true, value: undefined };
-            }
-            batch = step.value;
-            index = 0;
+    /** Takes the next event of the current batch, which must have one. */
+    const take = (): IteratorResult<StreamEvent> => {
+      const event = batch[index++]!;
+      if (event.type === 'result') resolveResult(event.result as InvokeResult<Output>);
+      return { done: false, value: event };
+    };
+    /** Waits for the next non-empty batch, then takes its first event. */
+    const pull = async (): Promise<IteratorResult<StreamEvent>> => {
+      try {
+        while (index >= batch.length) {
+          const step = await batches.next();
+          if (step.done) {
+            done = true;
+            if (!settled) throw new AgentryError('AGENTRY_PROTOCOL_ERROR', `${label}: the stream ended without a result`);
+            return { done: true, value: undefined };
           }
-        } catch (error) {
-          done = true;
-          rejectResult(error);
-          throw error;
+          batch = step.value;
+          index = 0;
         }
-        const event = batch[index++]!;
-        if (event.type === 'result') resolveResult(event.result as InvokeResult<Output>);
-        return { done: false, value: event };
+      } catch (error) {
+        done = true;
+        rejectResult(error);
+        throw error;
+      }
+      return take();
+    };
+    return {
+      // Not async: an event already in the batch costs one resolved promise, not an async call.
+      next(): Promise<IteratorResult<StreamEvent>> {
+        if (done) return Promise.resolve({ done: true, value: undefined });
+        if (index < batch.length) return Promise.resolve(take());
+        return pull();
       },
       return: finish,
       [Symbol.asyncIterator]() {
@@ -92,7 +116,7 @@ export function createAgentStream<Output>(source: () => AsyncIterable<readonly S
         const iterator = events();
         while (!(await iterator.next()).done);
       }
-      return finalResult;
+      return resultPromise();
     },
     get textStream() {
       const iterator = events();

@@ -88,17 +88,21 @@ export function createClient(options: ClientOptions): AgentryClient {
 
   function toCall(agent: string | TaskPack, input: unknown, options: CallOptions | undefined): TransportCall {
     const id = typeof agent === 'string' ? agent : agentId(agent);
-    return {
+    const call: TransportCall = {
       agent: id,
       input,
       requestId: options?.requestId ?? createId('req'),
       idempotencyKey: options?.idempotencyKey ?? createId('idk'),
-      ...(options?.version === undefined ? {} : { version: options.version }),
-      ...(options?.subject === undefined ? {} : { subject: options.subject }),
-      ...(options?.metadata === undefined ? {} : { metadata: options.metadata }),
-      ...(options?.cache === undefined ? {} : { cache: options.cache }),
-      ...(options?.signal === undefined ? {} : { signal: options.signal }),
     };
+    // Only the options given, as own properties (no empty object spread per call).
+    if (options !== undefined) {
+      if (options.version !== undefined) call.version = options.version;
+      if (options.subject !== undefined) call.subject = options.subject;
+      if (options.metadata !== undefined) call.metadata = options.metadata;
+      if (options.cache !== undefined) call.cache = options.cache;
+      if (options.signal !== undefined) call.signal = options.signal;
+    }
+    return call;
   }
 
   return {
@@ -180,20 +184,28 @@ function createClientChain(transport: ClientTransport, middleware: readonly Midd
       startedAt: Date.now(),
       state: new Map(),
     };
+    // Events a middleware yields before the server answers (a budget warning) wait for the server's
+    // start; a chain that answers without the server (a cache hit) waits for its result. Either
+    // way `start` names the invocation and version the result carries.
+    const held: StreamEvent[] = [];
     for await (const event of next(invocation)) {
       if (!startSent && mode === 'stream') {
+        if (start === undefined && event.type !== 'result') {
+          held.push(event);
+          continue;
+        }
         startSent = true;
-        yield start ?? {
-          type: 'start',
-          id: event.type === 'result' ? event.result.id : invocation.id,
-          agent: call.agent,
-          version: event.type === 'result' ? event.result.version : invocation.version,
-          requestId: call.requestId,
-        };
+        // Without the server's start this is the result: every other event was held above.
+        yield start ?? startOf((event as Extract<StreamEvent, { type: 'result' }>).result, call.requestId);
+        yield* held;
       }
       yield event;
     }
   };
+}
+
+function startOf(result: InvokeResult, requestId: string): StreamEvent {
+  return { type: 'start', id: result.id, agent: result.agent, version: result.version, requestId };
 }
 
 async function* batchesOf(events: AsyncIterable<StreamEvent>): AsyncGenerator<readonly StreamEvent[]> {

@@ -15,3 +15,18 @@ export function linkAbort(controller: AbortController, signal: AbortSignal | und
 }
 
 function noop(): void {}
+
+/**
+ * Calls `listener` with the signal's reason when `signal` aborts (at once if it already has), and
+ * returns the function that stops listening.
+ */
+export function onAbort(signal: AbortSignal | undefined, listener: (reason: unknown) => void): () => void {
+  if (signal === undefined) return noop;
+  if (signal.aborted) {
+    listener(signal.reason);
+    return noop;
+  }
+  const handle = (): void => listener(signal.reason);
+  signal.addEventListener('abort', handle, { once: true });
+  return () => signal.removeEventListener('abort', handle);
+}

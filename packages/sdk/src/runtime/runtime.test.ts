@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineTaskPack } from '../core/task-pack';
-import { createRuntime } from './runtime';
+import { createRuntime, lentController, type RuntimeCallWithController } from './runtime';
 
 const text = z.object({ text: z.string() });
 
@@ -167,5 +167,32 @@ describe('runtime jobs', () => {
     for (const job of [running, queued]) {
       expect(await runtime.getJob('t', job.jobId)).toMatchObject({ status: 'failed', error: { code: 'AGENTRY_SHUTTING_DOWN' } });
     }
+  });
+
+  it('waits in a drain for a running invoke and answers it, and cuts it with AGENTRY_SHUTTING_DOWN past the deadline', async () => {
+    const finishing = createRuntime({ packs: [slowPack(40)] });
+    const answered = finishing.invoke({ agent: 'slow', input: { text: 'done' }, tenant: 't' });
+    await finishing.drain({ timeoutMs: 5_000 });
+    await expect(answered).resolves.toMatchObject({ output: { text: 'done' } });
+
+    const stuck = createRuntime({ packs: [slowPack(10_000)] });
+    const cut = stuck.invoke({ agent: 'slow', input: { text: 'x' }, tenant: 't' });
+    cut.catch(() => {});
+    await stuck.drain({ timeoutMs: 30 });
+    await expect(cut).rejects.toMatchObject({ code: 'AGENTRY_SHUTTING_DOWN' });
+  });
+
+  it("cancels through the caller's signal whether or not the caller lends its controller", async () => {
+    const runtime = createRuntime({ packs: [slowPack(10_000)] });
+    const lending = new AbortController();
+    const lent: RuntimeCallWithController = { agent: 'slow', input: { text: 'x' }, tenant: 't', signal: lending.signal, [lentController]: lending };
+    const plain = new AbortController();
+    // A lent controller that is not the call's signal's is ignored; the signal still counts.
+    const mismatched: RuntimeCallWithController = { agent: 'slow', input: { text: 'x' }, tenant: 't', signal: plain.signal, [lentController]: new AbortController() };
+    const calls = [runtime.invoke(lent), runtime.invoke(mismatched)];
+    for (const call of calls) call.catch(() => {});
+    lending.abort(new Error('client gone'));
+    plain.abort(new Error('client gone'));
+    for (const call of calls) await expect(call).rejects.toMatchObject({ code: 'AGENTRY_CANCELLED' });
   });
 });

@@ -82,6 +82,19 @@ export interface RuntimeCall {
   signal?: AbortSignal;
 }
 
+/**
+ * Internal to the SDK (not exported by the package): a caller that made `call.signal` from a
+ * controller of its own for this one call (the server, for client disconnects) lends that
+ * controller under this key, and the invocation uses it instead of a second controller linked
+ * to the first. Ignored unless `controller.signal` is `call.signal`.
+ */
+export const lentController: unique symbol = Symbol('agentry.lentController');
+
+/** A {@link RuntimeCall} that may lend its signal's controller. */
+export interface RuntimeCallWithController extends RuntimeCall {
+  [lentController]?: AbortController;
+}
+
 /** A call submitted as a job. */
 export interface RuntimeJobCall extends RuntimeCall {
   webhook?: { url: string };
@@ -133,9 +146,10 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   const retentionMs = options.jobs?.retentionMs ?? 86_400_000;
   const queue = createWorkQueue(options.jobs?.concurrency ?? 4);
   const shutdown = new AbortController();
-  // Each live invocation's controller, so a drain deadline can abort them all.
+  // Each live invocation's controller, so a drain deadline can abort them all and a drain can
+  // wait for them. A Set and a waiter list, not a promise per invocation: this is the hot path.
   const liveInvocations = new Set<AbortController>();
-  const activeInvocations = new Set<Promise<unknown>>();
+  let idleWaiters: Array<() => void> = [];
   const runningJobs = new Map<string, { controller: AbortController; task: () => Promise<void> }>();
   const deliveries = new Set<Promise<unknown>>();
   let webhookDelivery: WebhookDelivery | undefined;
@@ -186,37 +200,77 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     }
   }
 
-  async function* run(call: RuntimeCall, mode: InvocationMode): AsyncGenerator<StreamEvent> {
+  /** Admits a call and registers its invocation as live; `end` must be called once it is over. */
+  function begin(call: RuntimeCall, mode: InvocationMode): { invocation: Invocation; end: () => void } {
     // Jobs were admitted when submitted; a drain lets them finish.
     if (mode !== 'job') assertAccepting(call.requestId);
-    const controller = new AbortController();
-    const unlink = linkAbort(controller, call.signal);
+    const lent = (call as RuntimeCallWithController)[lentController];
+    const owned = lent !== undefined && lent.signal === call.signal;
+    const controller = owned ? lent : new AbortController();
+    const unlink = owned ? noop : linkAbort(controller, call.signal);
     if (shutdown.signal.aborted) controller.abort(shutdown.signal.reason);
-    const invocation = prepare(call, mode, controller.signal);
-    let finished!: () => void;
-    const tracker = new Promise<void>((resolve) => (finished = resolve));
-    activeInvocations.add(tracker);
+    let invocation: Invocation;
+    try {
+      invocation = prepare(call, mode, controller.signal);
+    } catch (error) {
+      unlink();
+      throw error;
+    }
     liveInvocations.add(controller);
+    return {
+      invocation,
+      end() {
+        unlink();
+        liveInvocations.delete(controller);
+        if (liveInvocations.size === 0 && idleWaiters.length > 0) {
+          const waiters = idleWaiters;
+          idleWaiters = [];
+          for (const resolve of waiters) resolve();
+        }
+      },
+    };
+  }
+
+  /** Resolves once no invocation is live. */
+  function invocationsIdle(): Promise<void> {
+    if (liveInvocations.size === 0) return Promise.resolve();
+    return new Promise((resolve) => idleWaiters.push(resolve));
+  }
+
+  function pipelineError(error: unknown, invocation: Invocation): AgentryError {
+    const normalised = toAgentryError(error, 'AGENTRY_INTERNAL', `invoke ${invocation.agent}@${invocation.version}`);
+    normalised.requestId ??= invocation.requestId;
+    return normalised;
+  }
+
+  async function* run(call: RuntimeCall, mode: InvocationMode): AsyncGenerator<StreamEvent> {
+    const { invocation, end } = begin(call, mode);
     try {
       yield { type: 'start', id: invocation.id, agent: invocation.agent, version: invocation.version, requestId: invocation.requestId };
       try {
         yield* pipeline(invocation) as AsyncIterable<AgentEvent>;
       } catch (error) {
-        const normalised = toAgentryError(error, 'AGENTRY_INTERNAL', `invoke ${invocation.agent}@${invocation.version}`);
-        normalised.requestId ??= invocation.requestId;
-        throw normalised;
+        throw pipelineError(error, invocation);
       }
     } finally {
-      unlink();
-      liveInvocations.delete(controller);
-      activeInvocations.delete(tracker);
-      finished();
+      end();
     }
   }
 
+  /**
+   * Runs a call to its result. The same steps as `run` without its generator layer and `start`
+   * event, which nobody reads here: invoke is the hot path.
+   */
   async function collect(call: RuntimeCall, mode: InvocationMode): Promise<InvokeResult> {
+    const { invocation, end } = begin(call, mode);
     let result: InvokeResult | undefined;
-    for await (const event of run(call, mode)) if (event.type === 'result') result = event.result;
+    try {
+      for await (const event of pipeline(invocation)) if (event.type === 'result') result = event.result;
+    } catch (error) {
+      throw pipelineError(error, invocation);
+    } finally {
+      end();
+    }
     if (result === undefined) {
       throw new AgentryError('AGENTRY_INTERNAL', `invoke ${call.agent}: the pipeline ended without a result`);
     }
@@ -374,7 +428,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       const timeoutMs = drainOptions?.timeoutMs ?? 30_000;
       const settled = (async () => {
         await queue.idle();
-        await Promise.allSettled([...activeInvocations]);
+        await invocationsIdle();
         await Promise.allSettled([...deliveries]);
       })();
       let timer: NodeJS.Timeout | undefined;
@@ -396,3 +450,5 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     },
   };
 }
+
+function noop(): void {}

@@ -2,7 +2,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import type { AddressInfo } from 'node:net';
 import { AgentryError, toAgentryError } from '../contract';
 import { createRuntime, type Runtime } from '../runtime';
-import { createAuthenticator } from './authenticate';
+import { createTenantResolver } from './authenticate';
 import { createInFlightTracker } from './in-flight-tracker';
 import { invokeRoute } from './invoke-route';
 import { cancelJobRoute, createJobRoute, getJobRoute } from './job-routes';
@@ -45,6 +45,7 @@ export interface AgentryServer {
 }
 
 const healthy = { status: 'ok' } as const;
+const settled: Promise<void> = Promise.resolve();
 const ready = { status: 'ready' } as const;
 
 /**
@@ -60,7 +61,7 @@ const ready = { status: 'ready' } as const;
 export function createServer(options: ServerOptions): AgentryServer {
   const resolved = resolveServerOptions(options);
   const runtime = options.runtime ?? createRuntime(runtimeOptionsOf(options));
-  const authenticate = createAuthenticator(resolved.apiKeys);
+  const resolveTenant = createTenantResolver(resolved.apiKeys);
   const streams = createStreamRegistry({ replayWindowMs: resolved.replayWindowMs, maxEventsPerStream: resolved.maxEventsPerStream });
   const server: ServerContext = { runtime, options: resolved, streams };
   const inFlight = createInFlightTracker();
@@ -68,23 +69,31 @@ export function createServer(options: ServerOptions): AgentryServer {
   let closed: Promise<void> | undefined;
   let httpServer: Server | undefined;
 
-  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+  function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     inFlight.track(response);
     // Every answer while closing asks the client to go elsewhere for its next request.
     if (closing) response.setHeader('connection', 'close');
     const requestId = requestIdFrom(request.headers['x-request-id']);
     try {
-      await dispatch(matchRoute(request.method, request.url), request, response, requestId);
+      // Routes answer synchronously when they can (health, errors); only a promise is chained.
+      const pending = dispatch(matchRoute(request.method, request.url), request, response, requestId);
+      if (pending !== undefined) return pending.then(undefined, (error: unknown) => fail(error, response, requestId));
     } catch (error) {
-      const failure = toAgentryError(error);
-      if (failure.status >= 500 && failure.code !== 'AGENTRY_SHUTTING_DOWN') {
-        resolved.logger.error('request failed', { requestId, code: failure.code, message: failure.message, cause: describeCause(failure) });
-      }
-      sendError(response, failure, requestId);
+      fail(error, response, requestId);
     }
+    return settled;
   }
 
-  async function dispatch(route: Route, request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> {
+  /** Answers a failed request with its error envelope, logging server faults. */
+  function fail(error: unknown, response: ServerResponse, requestId: string): void {
+    const failure = toAgentryError(error);
+    if (failure.status >= 500 && failure.code !== 'AGENTRY_SHUTTING_DOWN') {
+      resolved.logger.error('request failed', { requestId, code: failure.code, message: failure.message, cause: describeCause(failure) });
+    }
+    sendError(response, failure, requestId);
+  }
+
+  function dispatch(route: Route, request: IncomingMessage, response: ServerResponse, requestId: string): Promise<void> | void {
     if (route.name === 'method-not-allowed') {
       const error = new AgentryError('AGENTRY_METHOD_NOT_ALLOWED', `${request.method} is not allowed here; use ${route.allow}`);
       return sendError(response, error, requestId, { allow: route.allow });
@@ -96,7 +105,14 @@ export function createServer(options: ServerOptions): AgentryServer {
       return sendJson(response, 200, ready, requestId);
     }
     if (closing && isApiRoute(route)) throw shuttingDown();
-    const context: RequestContext = { request, response, requestId, tenant: await authenticate(request.headers.authorization) };
+    const tenant = resolveTenant(request.headers.authorization);
+    // A map of API keys answers at once; a lookup function may need a round trip.
+    if (typeof tenant !== 'string') return tenant.then((found) => serve(route, { request, response, requestId, tenant: found }));
+    return serve(route, { request, response, requestId, tenant });
+  }
+
+  function serve(route: Route, context: RequestContext): Promise<void> | void {
+    const { response, requestId } = context;
     switch (route.name) {
       case 'list-agents':
         return sendJson(response, 200, { agents: runtime.agents() }, requestId);

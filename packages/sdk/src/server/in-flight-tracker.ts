@@ -23,8 +23,9 @@ export function createInFlightTracker(): InFlightTracker {
   return {
     track(response) {
       count++;
-      // 'close' comes once per response: after it finished, or when its connection dropped.
-      response.once('close', done);
+      // 'close' comes once per response: after it finished, or when its connection dropped. So
+      // `on`, not `once`, which would wrap the listener per request.
+      response.on('close', done);
     },
     get count() {
       return count;

@@ -1,4 +1,5 @@
 import { AgentryError, invokeRequestSchema } from '../contract';
+import { lentController, type RuntimeCallWithController } from '../runtime/runtime';
 import { idempotencyKeyFrom } from './idempotency-key';
 import { parseRequestBody } from './parse-request-body';
 import { readJsonBody } from './read-json-body';
@@ -15,10 +16,14 @@ export async function invokeRoute(server: ServerContext, context: RequestContext
     // Nobody will read the result of a call whose client left: stop it and save the model's cost.
     // A call with an Idempotency-Key runs on, so the client's retry gets its result.
     const controller = new AbortController();
-    context.response.once('close', () => {
-      if (!context.response.writableFinished) controller.abort(new AgentryError('AGENTRY_CANCELLED', `invoke ${agent} cancelled: the client disconnected`));
+    const response = context.response;
+    // 'close' comes once per response, so `on` (no per-request `once` wrapper).
+    response.on('close', () => {
+      if (!response.writableFinished) controller.abort(new AgentryError('AGENTRY_CANCELLED', `invoke ${agent} cancelled: the client disconnected`));
     });
     call.signal = controller.signal;
+    // Ours alone, so the runtime may use it for the invocation rather than link one more to it.
+    (call as RuntimeCallWithController)[lentController] = controller;
   }
   const result = await server.runtime.invoke(call);
   sendJson(context.response, 200, result, context.requestId);

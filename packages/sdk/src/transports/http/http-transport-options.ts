@@ -31,7 +31,15 @@ export interface HttpTransportOptions {
 
 export interface ResolvedHttpTransportOptions {
   baseUrl: string;
+  /** Origin of `baseUrl`, when requests can go to the dispatcher as origin + path (no query or fragment in `baseUrl`). */
+  origin: string | undefined;
+  /** Path of `baseUrl` without its trailing slash, put before every request path. */
+  pathPrefix: string;
   headers: Record<string, string>;
+  /** `headers` as a flat `[name, value, ...]` list. */
+  headerList: readonly string[];
+  /** Whether `headers` holds a name a request may set itself (`x-request-id`, `content-type`, `idempotency-key`, `accept`, `last-event-id`). */
+  perRequestNamesUsed: boolean;
   dispatcher: Dispatcher | undefined;
   retry: ResolvedRetryOptions;
   attemptMs: number;
@@ -40,6 +48,8 @@ export interface ResolvedHttpTransportOptions {
   idleMs: number;
   resumeLimit: number;
 }
+
+const perRequestNames = new Set(['x-request-id', 'content-type', 'idempotency-key', 'accept', 'last-event-id']);
 
 /** Fills defaults once and checks what a typo would silently break. */
 export function resolveHttpTransportOptions(options: HttpTransportOptions): ResolvedHttpTransportOptions {
@@ -62,13 +72,21 @@ export function resolveHttpTransportOptions(options: HttpTransportOptions): Reso
     }
     return value;
   };
+  const headers: Record<string, string> = {
+    'user-agent': 'agentry-sdk/0.1',
+    ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
+    ...options.headers,
+  };
+  const headerList = Object.entries(headers).flat();
+  const baseUrl = base.href.replace(/\/+$/, '');
+  const plain = base.search === '' && base.hash === '' && !baseUrl.endsWith('?') && !baseUrl.endsWith('#');
   return {
-    baseUrl: base.href.replace(/\/+$/, ''),
-    headers: {
-      'user-agent': 'agentry-sdk/0.1',
-      ...(options.apiKey === undefined ? {} : { authorization: `Bearer ${options.apiKey}` }),
-      ...options.headers,
-    },
+    baseUrl,
+    origin: plain ? base.origin : undefined,
+    pathPrefix: base.pathname.replace(/\/+$/, ''),
+    headers,
+    headerList,
+    perRequestNamesUsed: Object.keys(headers).some((name) => perRequestNames.has(name)),
     dispatcher: options.dispatcher,
     retry: resolveRetryOptions(options.retry),
     attemptMs: positive(options.timeout?.attemptMs, 60_000, 'timeout.attemptMs'),

@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { getGlobalDispatcher, type Dispatcher } from 'undici';
 import {
   AgentryError,
   agentListSchema,
@@ -12,18 +12,21 @@ import {
   type StreamEvent,
 } from '../../contract';
 import { backoffDelay, sleep } from '../../core/backoff';
+import { onAbort } from '../../core/linked-abort';
 import type { ClientTransport, TransportCall, TransportJobCall } from '../transport';
+import { sendBuffered } from './buffered-request';
+import { createCallDeadlines, type AttemptAbort, type StopSource } from './call-deadlines';
 import { resolveHttpTransportOptions, type HttpTransportOptions } from './http-transport-options';
+import { checkInvokeResult } from './invoke-result-check';
 import { errorFromResponse, isConnectionError } from './response-error';
-import { readSseEvents } from './sse-events';
+import { createSseEventReader } from './sse-events';
+import { createStallWatch } from './stall-watch';
+import { sendStreamed, type StreamedRequest } from './streamed-request';
 
 type Method = 'GET' | 'POST' | 'DELETE';
-type Body = Awaited<ReturnType<typeof request>>['body'];
-interface Answer {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: Body;
-}
+
+/** What is left of a body after its stream's last event is read (and dropped) so the connection stays usable. */
+const discardLimitBytes = 128 * 1024;
 
 /**
  * The agentry.v1 client over undici: retries retryable failures with backoff and Retry-After,
@@ -33,60 +36,60 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
   const resolved = resolveHttpTransportOptions(options);
   const { baseUrl, retry } = resolved;
 
-  /** One HTTP exchange with deadlines; rejects with AgentryError; resolves for any status. */
-  async function send(
-    method: Method,
-    path: string,
-    call: Pick<TransportCall, 'requestId' | 'signal'> & { idempotencyKey?: string },
-    body: string | undefined,
-    attemptSignal: AbortSignal,
-    extraHeaders?: Record<string, string>,
-  ): Promise<Answer> {
-    const headers: Record<string, string> = { ...resolved.headers, 'x-request-id': call.requestId, ...extraHeaders };
-    if (body !== undefined) headers['content-type'] = 'application/json';
-    if (call.idempotencyKey !== undefined) headers['idempotency-key'] = call.idempotencyKey;
-    const response = await request(`${baseUrl}${path}`, {
-      method,
-      headers,
-      body,
-      signal: attemptSignal,
-      ...(resolved.dispatcher === undefined ? {} : { dispatcher: resolved.dispatcher }),
-    });
-    return { status: response.statusCode, headers: response.headers, body: response.body };
+  /**
+   * The headers of one request as a flat `[name, value, ...]` list (undici's cheapest form): the
+   * client's own, then the request's, which replace a client header of the same name.
+   */
+  function requestHeaders(call: { requestId: string; idempotencyKey?: string }, hasBody: boolean, extraHeaders?: Record<string, string>): string[] {
+    const headers = resolved.perRequestNamesUsed ? withoutPerRequestNames(resolved.headerList, call, hasBody, extraHeaders) : resolved.headerList.slice();
+    headers.push('x-request-id', call.requestId);
+    if (extraHeaders !== undefined) for (const name of Object.keys(extraHeaders)) headers.push(name, extraHeaders[name]!);
+    if (hasBody) headers.push('content-type', 'application/json');
+    if (call.idempotencyKey !== undefined) headers.push('idempotency-key', call.idempotencyKey);
+    return headers;
   }
 
   /**
-   * Runs `operation` with retries. Each attempt gets a signal that aborts on the caller's signal,
-   * the total deadline or the attempt deadline, each with its own AgentryError as reason.
+   * The origin and path of a request, split once up front (baseUrl's) so no URL is parsed per
+   * request; a path the URL parser would change (a `.` segment) goes through it, as `request(url)` does.
+   */
+  function target(method: Method, path: string, headers: string[], body: string | undefined): Dispatcher.DispatchOptions {
+    if (resolved.origin !== undefined && isPlainPath(path)) return { origin: resolved.origin, path: resolved.pathPrefix + path, method, headers, body };
+    const url = new URL(`${baseUrl}${path}`);
+    return { origin: url.origin, path: url.search ? `${url.pathname}${url.search}` : url.pathname, method, headers, body };
+  }
+
+  /**
+   * Runs `operation` with retries. Each attempt is cancelled on the caller's signal, the stop
+   * source, the total deadline or the attempt deadline, each with its own AgentryError as reason;
+   * `operation` binds the attempt to its request before it awaits.
    */
   async function withRetries<T>(
     label: string,
     call: Pick<TransportCall, 'requestId' | 'signal'>,
-    operation: (signal: AbortSignal) => Promise<T>,
-    stopSignal?: AbortSignal,
+    operation: (attempt: AttemptAbort) => Promise<T>,
+    stop?: StopSource,
   ): Promise<T> {
-    const total = deadline(resolved.totalMs, () => new AgentryError('AGENTRY_TIMEOUT', `${label} timed out after ${resolved.totalMs} ms (total)`, { retryable: false, requestId: call.requestId }));
-    const outer = AbortSignal.any([total.signal, ...(call.signal ? [call.signal] : []), ...(stopSignal ? [stopSignal] : [])]);
-    try {
-      for (let attempt = 1; ; attempt++) {
-        const perAttempt = deadline(resolved.attemptMs, () => new AgentryError('AGENTRY_TIMEOUT', `${label} timed out after ${resolved.attemptMs} ms (attempt ${attempt})`, { requestId: call.requestId }));
-        const signal = AbortSignal.any([outer, perAttempt.signal]);
-        try {
-          return await operation(signal);
-        } catch (caught) {
-          const error = classify(caught, signal, label, call.requestId);
-          if (!error.retryable || attempt > retry.limit || outer.aborted) throw error;
-          const delay = backoffDelay(attempt, retry, error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000);
-          if (error.retryAfterSeconds !== undefined && error.retryAfterSeconds * 1000 > retry.maxRetryAfterMs) throw error;
-          await sleep(delay, outer).catch(() => {
-            throw classify(outer.reason, outer, label, call.requestId);
-          });
-        } finally {
-          perAttempt.cancel();
-        }
+    const deadlines = createCallDeadlines(resolved, label, call.requestId, call.signal, stop);
+    for (let number = 1; ; number++) {
+      const attempt = deadlines.begin(number);
+      let error: AgentryError;
+      try {
+        return await operation(attempt);
+      } catch (caught) {
+        error = classify(caught, attempt, label, call.requestId);
+      } finally {
+        deadlines.end();
       }
-    } finally {
-      total.cancel();
+      if (!error.retryable || number > retry.limit || deadlines.cancelled()) throw error;
+      // The total deadline passed while this attempt failed: the call ends with the total timeout.
+      const expired = deadlines.expired();
+      if (expired !== undefined) throw expired;
+      const delay = backoffDelay(number, retry, error.retryAfterSeconds === undefined ? undefined : error.retryAfterSeconds * 1000);
+      if (error.retryAfterSeconds !== undefined && error.retryAfterSeconds * 1000 > retry.maxRetryAfterMs) throw error;
+      await deadlines.pause(delay).catch((reason: unknown) => {
+        throw cancelledBy(reason, label, call.requestId);
+      });
     }
   }
 
@@ -99,13 +102,18 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
     parse: (json: unknown) => T,
     expected: number,
   ): Promise<T> {
-    return withRetries(label, call, async (signal) => {
-      const answer = await send(method, path, call, body, signal);
-      const text = await answer.body.text();
-      if (answer.status !== expected) throw errorFromResponse(answer.status, answer.headers, text, label, call.requestId);
+    const request = target(method, path, requestHeaders(call, body !== undefined), body);
+    return withRetries(label, call, async (attempt) => {
+      // Cancelled already (the caller's signal): nothing is sent.
+      if (attempt.aborted) throw attempt.reason;
+      // Straight to the dispatcher, the whole body collected as text: no body stream, signal or listener per request.
+      const sent = sendBuffered(resolved.dispatcher ?? getGlobalDispatcher(), request);
+      attempt.bind(sent.abort);
+      const response = await sent.response;
+      if (response.status !== expected) throw errorFromResponse(response.status, response.headers, response.text, label, call.requestId);
       let json: unknown;
       try {
-        json = JSON.parse(text);
+        json = JSON.parse(response.text);
       } catch (error) {
         throw new AgentryError('AGENTRY_PROTOCOL_ERROR', `${label}: the response is not JSON`, { cause: error, requestId: call.requestId });
       }
@@ -145,72 +153,118 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
     let resumes = 0;
     for (;;) {
       const stall = createStallWatch(resolved.firstEventMs, resolved.idleMs, label, call.requestId);
-      let answer: Answer;
-      const open = (signal: AbortSignal) =>
-        send('POST', path, call, body, signal, {
-          accept: 'text/event-stream',
-          ...(lastId === undefined ? {} : { 'last-event-id': lastId }),
-        }).then(async (opened) => {
-          if (opened.status !== 200) {
-            throw errorFromResponse(opened.status, opened.headers, await opened.body.text(), label, call.requestId);
-          }
-          return opened;
-        });
+      const headers = requestHeaders(call, true, lastId === undefined ? streamAccept : { ...streamAccept, 'last-event-id': lastId });
+      const request = target('POST', path, headers, body);
+      /** Sends the request and waits for a 200 head; any other answer becomes its AgentryError. */
+      const open = async (sent: StreamedRequest): Promise<StreamedRequest> => {
+        const head = await sent.head;
+        if (head.status !== 200) throw errorFromResponse(head.status, head.headers, head.text ?? '', label, call.requestId);
+        return sent;
+      };
+      let response: StreamedRequest;
       try {
-        // Before anything reached the caller, a failed open is retried like any request.
-        answer = delivered
-          ? await open(call.signal ? AbortSignal.any([call.signal, stall.signal]) : stall.signal)
-          : await withRetries(label, call, open, stall.signal);
+        if (delivered) {
+          // A resume: no retries (the events so far reached the caller), cancelled by the caller or a stall.
+          if (call.signal?.aborted === true) throw call.signal.reason;
+          const sent = sendStreamed(resolved.dispatcher ?? getGlobalDispatcher(), request);
+          stall.start();
+          const unlinkCaller = onAbort(call.signal, (reason) => sent.abort(reason));
+          const unlinkStall = stall.subscribe((reason) => sent.abort(reason));
+          try {
+            response = await open(sent);
+          } finally {
+            unlinkCaller();
+            unlinkStall();
+          }
+        } else {
+          // Before anything reached the caller, a failed open is retried like any request.
+          response = await withRetries(
+            label,
+            call,
+            (attempt) => {
+              if (attempt.aborted) return Promise.reject(attempt.reason);
+              const sent = sendStreamed(resolved.dispatcher ?? getGlobalDispatcher(), request);
+              // The deadlines start once the request is on its way.
+              stall.start();
+              attempt.bind((reason) => sent.abort(reason));
+              return open(sent);
+            },
+            stall,
+          );
+        }
       } catch (error) {
         stall.stop();
-        throw classify(error, stall.signal, label, call.requestId);
+        throw classify(error, stall, label, call.requestId);
       }
       let finished = false;
-      // The body must also stop when the stall watch fires after the headers arrived.
-      const onStall = (): void => void answer.body.destroy(stall.signal.reason as Error);
-      stall.signal.addEventListener('abort', onStall, { once: true });
+      // The events of the current chunk that go to the caller, and how the chunk ended the stream.
+      let batch: StreamEvent[] = [];
+      let resultSeen = false;
+      let errorEvent: Extract<StreamEvent, { type: 'error' }> | undefined;
+      const reader = createSseEventReader(label, (id, event) => {
+        // Nothing after the last event counts (its id neither).
+        if (resultSeen || errorEvent !== undefined) return;
+        const seq = sequenceOf(id);
+        if (seq !== undefined) {
+          if (seq <= lastSeq) return; // replayed on resume: already delivered
+          lastSeq = seq;
+          lastId = id;
+        }
+        if (event.type === 'error') errorEvent = event;
+        else {
+          batch.push(event);
+          if (event.type === 'result') resultSeen = true;
+        }
+      });
+      // The body must also stop when the stall watch fires or the caller cancels after the head arrived.
+      const unlinkStall = stall.subscribe((reason) => response.abort(reason));
+      const unlinkCaller = onAbort(call.signal, (reason) => response.abort(reason));
       try {
-        for await (const wireBatch of readSseEvents(answer.body, label, stall.activity)) {
+        for (;;) {
+          const chunk = response.take();
+          if (chunk === undefined) {
+            if (response.ended) break;
+            await response.ready();
+            continue;
+          }
+          // Bytes arrived (events or keep-alive comments).
+          stall.activity();
+          if (reader.feed(chunk) === 0) continue;
           stall.event();
-          const batch: StreamEvent[] = [];
-          for (const { id, event } of wireBatch) {
-            const seq = sequenceOf(id);
-            if (seq !== undefined) {
-              if (seq <= lastSeq) continue; // replayed on resume: already delivered
-              lastSeq = seq;
-              lastId = id;
-            }
-            if (event.type === 'error') {
-              finished = true;
-              if (batch.length > 0) yield batch;
-              const error = agentryErrorFromWire(event.error);
-              error.requestId ??= call.requestId;
-              throw error;
-            }
-            batch.push(event);
-            if (event.type === 'result') {
-              finished = true;
-              break;
-            }
+          if (errorEvent !== undefined) {
+            finished = true;
+            if (batch.length > 0) yield batch;
+            const error = agentryErrorFromWire(errorEvent.error);
+            error.requestId ??= call.requestId;
+            throw error;
           }
           if (batch.length === 0) continue;
+          finished = resultSeen;
+          const ready = batch;
+          batch = [];
           delivered = true;
           // The caller's own pace must not count as the server's silence.
           stall.pause();
-          yield batch;
+          yield ready;
           stall.resume();
           if (finished) return;
         }
+        // Flushes an incomplete character, which cannot complete an event (that needs a blank line).
+        reader.end();
       } catch (error) {
         if (finished) throw error;
-        const failure = classify(error, stall.signal, label, call.requestId);
+        const failure = classify(error, stall, label, call.requestId);
         // A broken connection mid-stream resumes; a stall, a cancel or a protocol error ends the call.
         const resumable = failure.code === 'AGENTRY_CONNECTION_FAILED' && lastId !== undefined && resumes < resolved.resumeLimit;
         if (!resumable) throw failure;
       } finally {
         stall.stop();
-        stall.signal.removeEventListener('abort', onStall);
-        if (!finished) answer.body.destroy();
+        unlinkStall();
+        unlinkCaller();
+        // After the last event the server ends the body: read that end (and drop it) so the
+        // connection can carry the next call; a stream left early is cut.
+        if (finished) response.discard(discardLimitBytes);
+        else if (!response.ended) response.abort(new AgentryError('AGENTRY_CANCELLED', `${label}: the stream was left before its end`, { requestId: call.requestId }));
       }
       if (lastId === undefined) {
         throw new AgentryError('AGENTRY_PROTOCOL_ERROR', `${label}: the stream ended before its first event`, { requestId: call.requestId, retryable: true });
@@ -228,8 +282,12 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
   return {
     kind: 'http',
     pollIntervalMs: 250,
-    invoke: (call) =>
-      exchange(`invoke ${call.agent}`, 'POST', agentPath(call.agent, 'invoke'), call, requestBody(call), schemaParser(invokeResultSchema, `invoke ${call.agent}`), 200) as Promise<InvokeResult>,
+    invoke: (call) => {
+      const label = `invoke ${call.agent}`;
+      const viaZod = schemaParser(invokeResultSchema, label);
+      // The usual, well-formed result skips zod (see invoke-result-check); anything else goes to zod.
+      return exchange(label, 'POST', agentPath(call.agent, 'invoke'), call, requestBody(call), (json) => checkInvokeResult(json) ?? viaZod(json), 200) as Promise<InvokeResult>;
+    },
     stream,
     submit: (call: TransportJobCall) =>
       exchange(`submit ${call.agent}`, 'POST', agentPath(call.agent, 'jobs'), call, requestBody(call, { webhook: call.webhook }), schemaParser(jobSchema, `submit ${call.agent}`), 202),
@@ -247,20 +305,33 @@ function callFor(signal: AbortSignal | undefined): Pick<TransportCall, 'requestI
   return { requestId: `req_${globalThis.crypto.randomUUID().replaceAll('-', '')}`, ...(signal === undefined ? {} : { signal }) };
 }
 
+const streamAccept: Record<string, string> = { accept: 'text/event-stream' };
+
+/** The sequence number after the last `.` of an event id (`<streamId>.<seq>`). */
 function sequenceOf(id: string | undefined): number | undefined {
   if (id === undefined) return undefined;
-  const dot = id.lastIndexOf('.');
-  const seq = Number(id.slice(dot + 1));
+  // Per event, so the usual all-digits tail is read without slicing a string.
+  let seq = 0;
+  let at = id.length - 1;
+  for (; at >= 0 && id.length - at <= 15; at--) {
+    const code = id.charCodeAt(at);
+    if (code === 46 /* . */) break;
+    if (code < 48 || code > 57) return sequenceOfSlowly(id);
+  }
+  if (at === id.length - 1 || (at >= 0 && id.charCodeAt(at) !== 46) || (at < 0 && id.length > 15)) return sequenceOfSlowly(id);
+  for (let digit = at + 1; digit < id.length; digit++) seq = seq * 10 + (id.charCodeAt(digit) - 48);
+  return seq;
+}
+
+/** `Number()` of the text after the last `.`, as the wire allows any id. */
+function sequenceOfSlowly(id: string): number | undefined {
+  const seq = Number(id.slice(id.lastIndexOf('.') + 1));
   return Number.isSafeInteger(seq) ? seq : undefined;
 }
 
-/** Normalises whatever an attempt threw, preferring the reason of the signal that aborted it. */
-function classify(error: unknown, signal: AbortSignal, label: string, requestId: string): AgentryError {
-  if (signal.aborted) {
-    const reason: unknown = signal.reason;
-    if (reason instanceof AgentryError) return reason;
-    return new AgentryError('AGENTRY_CANCELLED', `${label} cancelled`, { cause: reason, requestId });
-  }
+/** Normalises whatever an attempt threw, preferring the reason it was cancelled for (a signal or an {@link AttemptAbort}). */
+function classify(error: unknown, cancel: { readonly aborted: boolean; readonly reason: unknown }, label: string, requestId: string): AgentryError {
+  if (cancel.aborted) return cancelledBy(cancel.reason, label, requestId);
   if (error instanceof AgentryError) return error;
   if (isConnectionError(error)) {
     return new AgentryError('AGENTRY_CONNECTION_FAILED', `${label} failed: ${(error as Error).message}`, { cause: error, requestId });
@@ -270,63 +341,33 @@ function classify(error: unknown, signal: AbortSignal, label: string, requestId:
   return normalised;
 }
 
-/** A timer that aborts with a typed reason; `cancel()` clears it. */
-function deadline(ms: number, reason: () => AgentryError): { signal: AbortSignal; cancel(): void } {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(reason()), ms);
-  return { signal: controller.signal, cancel: () => clearTimeout(timer) };
+/** The error a call ends with when the signal that ended it aborted with `reason`. */
+function cancelledBy(reason: unknown, label: string, requestId: string): AgentryError {
+  if (reason instanceof AgentryError) return reason;
+  return new AgentryError('AGENTRY_CANCELLED', `${label} cancelled`, { cause: reason, requestId });
 }
 
-/**
- * Ends a stream that stays silent too long: `firstEventMs` until the first event, then `idleMs`
- * between chunks. Keeps timestamps rather than re-arming a timer per event (the hot path).
- */
-function createStallWatch(firstEventMs: number, idleMs: number, label: string, requestId: string) {
-  const controller = new AbortController();
-  let sawEvent = false;
-  let paused = false;
-  let last = performance.now();
-  let timer = setTimeout(check, firstEventMs);
-  function check(): void {
-    if (paused) {
-      timer = setTimeout(check, idleMs);
-      return;
-    }
-    const limit = sawEvent ? idleMs : firstEventMs;
-    const elapsed = performance.now() - last;
-    if (elapsed >= limit) {
-      const reason = sawEvent ? `no activity for ${idleMs} ms` : `no event within ${firstEventMs} ms`;
-      controller.abort(new AgentryError('AGENTRY_STREAM_STALLED', `${label} stalled: ${reason}`, { requestId }));
-    } else {
-      timer = setTimeout(check, limit - elapsed);
-    }
+/** A path the URL parser would leave as it is: no `.` or `..` segment to resolve. */
+function isPlainPath(path: string): boolean {
+  return !path.includes('/.');
+}
+
+/** The client headers without those this request sets itself (the request's value wins). */
+function withoutPerRequestNames(
+  headers: readonly string[],
+  call: { idempotencyKey?: string },
+  hasBody: boolean,
+  extraHeaders: Record<string, string> | undefined,
+): string[] {
+  const kept: string[] = [];
+  for (let index = 0; index < headers.length; index += 2) {
+    const name = headers[index]!;
+    const replaced =
+      name === 'x-request-id' ||
+      (hasBody && name === 'content-type') ||
+      (call.idempotencyKey !== undefined && name === 'idempotency-key') ||
+      (extraHeaders !== undefined && Object.hasOwn(extraHeaders, name));
+    if (!replaced) kept.push(name, headers[index + 1]!);
   }
-  return {
-    signal: controller.signal,
-    /** Bytes arrived (events or keep-alive comments); before the first event only events count. */
-    activity(): void {
-      if (sawEvent) last = performance.now();
-    },
-    /** Whole events arrived. */
-    event(): void {
-      last = performance.now();
-      if (!sawEvent) {
-        // From now on the (usually shorter) idle deadline applies.
-        sawEvent = true;
-        clearTimeout(timer);
-        timer = setTimeout(check, idleMs);
-      }
-    },
-    /** The consumer holds events: its pace is not the server's silence. */
-    pause(): void {
-      paused = true;
-    },
-    resume(): void {
-      paused = false;
-      last = performance.now();
-    },
-    stop(): void {
-      clearTimeout(timer);
-    },
-  };
+  return kept;
 }
