@@ -84,6 +84,8 @@ export function createCallDeadlines(
 ): CallDeadlines {
   const totalAt = performance.now() + options.totalMs;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // Timers may fire a fraction of a millisecond before performance.now() reaches totalAt.
+  let totalFired = false;
   let unlinkCaller = noop;
   let unlinkStop = noop;
   const totalError = (): AgentryError =>
@@ -100,7 +102,12 @@ export function createCallDeadlines(
   function arm(attempt: Attempt, withinMs: number, onTimeout: (() => void) | undefined): void {
     if (timer !== undefined || attempt.aborted) return;
     const remaining = totalAt - performance.now();
-    if (remaining <= withinMs) timer = setTimeout(() => attempt.fire(totalError()), Math.max(remaining, 0));
+    if (remaining <= withinMs) {
+      timer = setTimeout(() => {
+        totalFired = true;
+        attempt.fire(totalError());
+      }, Math.max(remaining, 0));
+    }
     else if (onTimeout !== undefined) timer = setTimeout(onTimeout, withinMs);
   }
 
@@ -125,7 +132,7 @@ export function createCallDeadlines(
     },
     end,
     cancelled: () => signal?.aborted === true || stop?.aborted === true,
-    expired: () => (performance.now() >= totalAt ? totalError() : undefined),
+    expired: () => (totalFired || performance.now() >= totalAt ? totalError() : undefined),
     async pause(ms) {
       // The pause ends early only for a cancel or a total deadline within it.
       const waiting = new Attempt(undefined);
