@@ -1,32 +1,7 @@
 import { AgentryError, isAgentryError } from '../contract';
+import { isConnectionError } from '../core/connection-error';
 
-const connectionErrorCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-]);
-
-/** True for an error that means the connection could not be made or broke (worth a retry). */
-export function isConnectionError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as Error & { code?: unknown }).code;
-    if (typeof code === 'string' && connectionErrorCodes.has(code)) return true;
-    // undici reports a body cut mid-way as `TypeError: terminated` with the socket error as cause.
-    if (current.message === 'terminated' && current.name === 'TypeError') return true;
-    current = (current as Error & { cause?: unknown }).cause;
-  }
-  return false;
-}
+export { isConnectionError };
 
 /** The signals one attempt runs under: the caller's, and the attempt's own (deadlines, stall watch). */
 export interface AttemptSignals {

@@ -1,3 +1,4 @@
+import { isConnectionError as isSharedConnectionError } from '../../core/connection-error';
 import { AgentryError, agentryErrorFromWire, errorEnvelopeSchema } from '../../contract';
 import { parseRetryAfter } from '../../core/backoff';
 
@@ -55,30 +56,9 @@ export function errorFromResponse(
   });
 }
 
-const connectionErrorCodes = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'EPIPE',
-  'ETIMEDOUT',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_SOCKET',
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'UND_ERR_CLOSED',
-  'UND_ERR_DESTROYED',
-]);
+const timeoutCodes: ReadonlySet<string> = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
 
-/** True for an error that means the connection failed or broke (worth a retry). */
+/** True for an error that means the connection failed or broke (worth a retry), undici's header and body timeouts included. */
 export function isConnectionError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
-    const code = (current as Error & { code?: unknown }).code;
-    if (typeof code === 'string' && connectionErrorCodes.has(code)) return true;
-    current = (current as Error & { cause?: unknown }).cause;
-  }
-  return false;
+  return isSharedConnectionError(error, timeoutCodes);
 }
