@@ -97,7 +97,10 @@ async function* runAdmitted(pack: TaskPack, invocation: Invocation, environment:
         void returned.return(undefined as never).catch(() => {});
       }
     } else {
-      output = await untilAborted(Promise.resolve(returned), signal);
+      // A plain value needs no race against the signal (cheaper on the common synchronous path).
+      if (isPromiseLike(returned)) output = await untilAborted(Promise.resolve(returned), signal);
+      else if (signal.aborted) throw signal.reason;
+      else output = returned;
     }
     const parsed = pack.output.safeParse(output);
     if (!parsed.success) {
@@ -185,4 +188,8 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
       },
     );
   });
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 }
