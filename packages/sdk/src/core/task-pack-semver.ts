@@ -24,6 +24,17 @@ export function satisfiesSemverRange(version: string, range: string): boolean {
   });
 }
 
+/**
+ * Orders two semantic versions by semver precedence (pre-releases before their release, numeric
+ * identifiers numerically); versions that do not parse sort first.
+ */
+export function compareSemver(a: string, b: string): number {
+  const left = parseVersion(a);
+  const right = parseVersion(b);
+  if (left === undefined || right === undefined) return left === right ? 0 : left === undefined ? -1 : 1;
+  return compare(left, right);
+}
+
 /** True when `range` is a semver range this module understands. */
 export function isSemverRange(range: string): boolean {
   return parseRange(range) !== undefined;

@@ -1,5 +1,6 @@
 import { AgentryError, type AgentManifest } from '../contract';
 import { isTaskPack, type TaskPack } from '../core/task-pack';
+import { compareSemver } from '../core/task-pack-semver';
 
 /** The packs a runtime hosts, by id and version; the newest version answers when none is pinned. */
 export interface PackRegistry {
@@ -44,21 +45,8 @@ export function createPackRegistry(packs: readonly TaskPack[]): PackRegistry {
   };
 }
 
-/** Orders semantic versions; a pre-release sorts before its release. */
-export function compareVersions(a: string, b: string): number {
-  const [coreA = '', preA] = a.split('+')[0]!.split('-', 2);
-  const [coreB = '', preB] = b.split('+')[0]!.split('-', 2);
-  const partsA = coreA.split('.').map(Number);
-  const partsB = coreB.split('.').map(Number);
-  for (let index = 0; index < 3; index++) {
-    const difference = (partsA[index] ?? 0) - (partsB[index] ?? 0);
-    if (difference !== 0) return difference;
-  }
-  if (preA === preB) return 0;
-  if (preA === undefined) return 1;
-  if (preB === undefined) return -1;
-  return preA < preB ? -1 : 1;
-}
+/** Orders semantic versions by semver precedence; the one ordering used for packs everywhere. */
+export const compareVersions = compareSemver;
 
 function describe(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? String(value);

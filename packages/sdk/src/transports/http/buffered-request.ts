@@ -1,3 +1,4 @@
+import { decodeText } from './decode-text';
 import type { Dispatcher } from 'undici';
 
 /** A whole response: status, headers and the body decoded as UTF-8 text. */
@@ -83,11 +84,4 @@ class BufferingHandler implements Dispatcher.DispatchHandler {
     this.settled = true;
     this.reject(error);
   }
-}
-
-function decodeText(chunks: Buffer[], length: number): string {
-  if (chunks.length === 0 || length === 0) return '';
-  const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-  const start = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-  return buffer.toString('utf8', start);
 }

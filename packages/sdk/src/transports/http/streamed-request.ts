@@ -1,3 +1,4 @@
+import { decodeText } from './decode-text';
 import type { Dispatcher } from 'undici';
 
 /** The head of a streamed response; a non-200 answer carries its whole body as text. */
@@ -176,11 +177,4 @@ class StreamingHandler implements Dispatcher.DispatchHandler, StreamedRequest {
     this.headSettled = true;
     this.resolveHead(head);
   }
-}
-
-function decodeText(chunks: Buffer[], length: number): string {
-  if (chunks.length === 0 || length === 0) return '';
-  const buffer = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-  const start = buffer.length > 2 && buffer[0] === 0xef && buffer[1] === 0xbb && buffer[2] === 0xbf ? 3 : 0;
-  return buffer.toString('utf8', start);
 }

@@ -14,20 +14,10 @@ import { sdkVersion } from '../../core/task-pack-sdk-version';
 import { defaultMcpTiers, tierAllows, type McpCaller } from './mcp-caller';
 import { negotiateMcpProtocolVersion } from './mcp-protocol-versions';
 import { packTools, type PackTool } from './pack-tools';
+import type { Runtime } from '../../runtime/runtime';
 
 /** The part of a Runtime the bridge uses: its manifests and its pipeline (metering, governance, cache, evals). */
-export interface McpRuntime {
-  agents(): AgentManifest[];
-  stream(call: {
-    agent: string;
-    input: unknown;
-    version?: string;
-    tenant: string;
-    subject?: string;
-    metadata?: Record<string, string>;
-    signal?: AbortSignal;
-  }): AsyncIterable<StreamEvent>;
-}
+export type McpRuntime = Pick<Runtime, 'agents' | 'stream'>;
 
 /** Options of {@link createMcpServer}. */
 export interface McpServerOptions {
