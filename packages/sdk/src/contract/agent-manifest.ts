@@ -64,7 +64,7 @@ export const telemetryManifestSchema = z.object({
   metrics: z.record(
     metricNameSchema,
     z.object({
-      kind: z.enum(['counter', 'histogram']),
+      kind: z.enum({ counter: 'counter', histogram: 'histogram' }),
       unit: z.string().min(1).optional(),
       description: z.string().optional(),
     }),

@@ -9,7 +9,10 @@ export const webhookTargetSchema = z.object({ url: z.url({ protocol: /^https?$/ 
 export const jobCreateRequestSchema = invokeRequestSchema.extend({ webhook: webhookTargetSchema.optional() });
 export type JobCreateRequest = z.infer<typeof jobCreateRequestSchema>;
 
-export const jobStatusSchema = z.enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']);
+// Enums are written as objects, not arrays, throughout: the declaration emitter prints an array enum's
+// members in the compiler's internal type order, which differs between machines, and the API report
+// (a semver gate) must read the same everywhere. An object literal prints in source order.
+export const jobStatusSchema = z.enum({ queued: 'queued', running: 'running', succeeded: 'succeeded', failed: 'failed', cancelled: 'cancelled' });
 export type JobStatus = z.infer<typeof jobStatusSchema>;
 
 /** Statuses after which a job never changes again. */
@@ -30,7 +33,7 @@ export const jobSchema = z.object({
     .object({
       url: z.string(),
       /** Delivery state of the final notification. */
-      delivery: z.enum(['pending', 'delivered', 'failed']),
+      delivery: z.enum({ pending: 'pending', delivered: 'delivered', failed: 'failed' }),
       attempts: z.number().int().nonnegative(),
     })
     .optional(),
@@ -39,7 +42,7 @@ export type Job = z.infer<typeof jobSchema>;
 
 /** The JSON payload of a job webhook, in Standard Webhooks form `{type, timestamp, data}`. */
 export const jobWebhookPayloadSchema = z.object({
-  type: z.enum(['job.succeeded', 'job.failed', 'job.cancelled']),
+  type: z.enum({ 'job.succeeded': 'job.succeeded', 'job.failed': 'job.failed', 'job.cancelled': 'job.cancelled' }),
   timestamp: z.string(),
   data: jobSchema,
 });

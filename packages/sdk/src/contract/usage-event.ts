@@ -6,7 +6,7 @@ const tokens = z.number().int().nonnegative();
  * How an invocation ended, as metering records it: `refused` when a policy (budget, governance,
  * rate limit) declined the call, `cancelled` when the caller or a shutdown stopped it.
  */
-export const usageOutcomeSchema = z.enum(['success', 'error', 'refused', 'cancelled']);
+export const usageOutcomeSchema = z.enum({ success: 'success', error: 'error', refused: 'refused', cancelled: 'cancelled' });
 export type UsageOutcome = z.infer<typeof usageOutcomeSchema>;
 
 /** The evaluations of one invocation, summarised: counts plus the names of the ones that did not pass. */
@@ -43,7 +43,7 @@ export const usageRecordSchema = z.object({
   version: z.string(),
   /** Experiment variant that served the call, or null outside experiments. */
   variant: z.string().nullable(),
-  mode: z.enum(['invoke', 'stream', 'job']),
+  mode: z.enum({ invoke: 'invoke', stream: 'stream', job: 'job' }),
   inputTokens: tokens,
   outputTokens: tokens,
   cachedInputTokens: tokens,

@@ -28,7 +28,7 @@ export const releasePredicateSchema = z.object({
     /** Full commit hash the release was built from. */
     commit: z.string().min(7),
     /** `dirty` when the working tree had uncommitted changes: the commit alone does not reproduce it. */
-    treeState: z.enum(['clean', 'dirty']),
+    treeState: z.enum({ clean: 'clean', dirty: 'dirty' }),
     /** What produced the release, e.g. `agentry release:dry`. */
     builder: z.string().min(1),
   }),

@@ -16,10 +16,10 @@ const path = z.string().min(1);
  * `{"type": "contains", "value": "refund"}`, `{"type": "json-field", "path": "status", "equals": "ok"}`, ...
  */
 export const evaluatorSpecSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('contains'), value: z.union([z.string(), z.array(z.string())]), path: path.optional(), ignoreCase: z.boolean().optional(), mode: z.enum(['all', 'any']).optional(), name }),
+  z.object({ type: z.literal('contains'), value: z.union([z.string(), z.array(z.string())]), path: path.optional(), ignoreCase: z.boolean().optional(), mode: z.enum({ all: 'all', any: 'any' }).optional(), name }),
   z.object({ type: z.literal('regex'), pattern: z.string(), flags: z.string().regex(/^[imsu]*$/).optional(), path: path.optional(), name }),
   z.object({ type: z.literal('json-field'), path, equals: z.unknown().optional(), equalsExpected: z.boolean().optional(), matches: z.string().optional(), exists: z.boolean().optional(), name }),
-  z.object({ type: z.literal('expected'), mode: z.enum(['equal', 'subset']).optional(), name }),
+  z.object({ type: z.literal('expected'), mode: z.enum({ equal: 'equal', subset: 'subset' }).optional(), name }),
   z.object({ type: z.literal('latency-slo'), maxMs: z.number().positive(), name }),
   z.object({ type: z.literal('cost-slo'), maxUsd: z.number().positive(), name }),
   z.object({ type: z.literal('pii-leak'), path: path.optional(), name }),

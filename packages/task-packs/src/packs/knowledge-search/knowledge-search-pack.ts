@@ -53,7 +53,7 @@ export const knowledgeSearchOutputSchema = z.object({
     })
   ),
   subQueries: z.array(z.string()),
-  mode: z.enum(['bm25', 'hybrid']),
+  mode: z.enum({ bm25: 'bm25', hybrid: 'hybrid' }),
 });
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { trackerCommentSchema, trackerIssueSchema } from './tracker-schemas';
 
 const issueNumber = z.number().int().positive().max(2_147_483_647);
-const state = z.enum(['open', 'closed', 'all']);
+const state = z.enum({ open: 'open', closed: 'closed', all: 'all' });
 const names = z.array(z.string().min(1).max(100)).max(20);
 const paging = {
   /** First page, 1-based. @default 1 */
@@ -33,9 +33,9 @@ export const projectTrackerInputSchema = z
     z.object({
       op: z.literal('transition'),
       number: issueNumber,
-      state: z.enum(['open', 'closed']),
+      state: z.enum({ open: 'open', closed: 'closed' }),
       /** `completed` or `not_planned` when closing, `reopened` when opening. */
-      reason: z.enum(['completed', 'not_planned', 'reopened']).optional(),
+      reason: z.enum({ completed: 'completed', not_planned: 'not_planned', reopened: 'reopened' }).optional(),
     }),
   ])
   .meta({ type: 'object' });

@@ -5,7 +5,7 @@ export const trackerIssueSchema = z.object({
   number: z.number().int().positive(),
   title: z.string(),
   body: z.string(),
-  state: z.enum(['open', 'closed']),
+  state: z.enum({ open: 'open', closed: 'closed' }),
   /** Why it was closed or reopened: `completed`, `not_planned`, `reopened`, `duplicate`, or null. */
   stateReason: z.string().nullable(),
   labels: z.array(z.string()),
@@ -41,7 +41,7 @@ export const githubIssueSchema = z.object({
   number: z.number().int().positive(),
   title: z.string(),
   body: z.string().nullable().optional(),
-  state: z.enum(['open', 'closed']),
+  state: z.enum({ open: 'open', closed: 'closed' }),
   state_reason: z.string().nullable().optional(),
   labels: z.array(z.union([z.string(), z.object({ name: z.string() })])).default([]),
   assignees: z

@@ -31,7 +31,7 @@ export const policyRuleSchema = z.strictObject({
     /** A regular expression (case-insensitive) tested on the input's text. */
     inputMatches: pattern.optional(),
   }),
-  effect: z.enum(['deny', 'allow', 'redact']),
+  effect: z.enum({ deny: 'deny', allow: 'allow', redact: 'redact' }),
   /** Told to the caller when the rule denies. */
   reason: z.string().min(1).optional(),
   /** Code of the refusal when the rule denies. @default 'AGENTRY_FORBIDDEN' */
@@ -42,7 +42,7 @@ export const policyRuleSchema = z.strictObject({
 export const policyRuleSetSchema = z.strictObject({
   version: z.literal(1).optional(),
   /** @default 'allow' */
-  default: z.enum(['allow', 'deny']).optional(),
+  default: z.enum({ allow: 'allow', deny: 'deny' }).optional(),
   rules: z.array(policyRuleSchema),
 });
 
