@@ -138,7 +138,7 @@ export function compareApiReports(reports: ApiReport[], root: string = repoRoot)
   for (const report of reports) {
     const path = join(root, report.file);
     const committed = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-    if (committed === report.text) continue;
+    if (committed !== undefined && sameSurface(committed, report.text)) continue;
     problems.push({
       file: report.file,
       message:
@@ -156,6 +156,20 @@ export function compareApiReports(reports: ApiReport[], root: string = repoRoot)
     }
   }
   return problems;
+}
+
+// The declaration emitter prints an inferred union of string literals in the compiler's internal
+// type order, which differs between machines; the order means nothing to a caller, so reports
+// compare with every such union sorted.
+const literalUnion = /"(?:[^"\\\n]|\\.)*"(?: \| "(?:[^"\\\n]|\\.)*")+/g;
+
+function withSortedLiteralUnions(text: string): string {
+  return text.replace(literalUnion, (union) => union.split(' | ').sort().join(' | '));
+}
+
+/** Whether two reports describe the same surface: equal text, up to the order of literal unions. */
+export function sameSurface(committed: string, rendered: string): boolean {
+  return committed === rendered || withSortedLiteralUnions(committed) === withSortedLiteralUnions(rendered);
 }
 
 /** Writes the rendered reports and deletes reports of entries that no longer exist. Returns the files written or deleted. */
