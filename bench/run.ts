@@ -10,13 +10,21 @@ import type { BenchSection } from './lib/measure';
 
 const quick = process.argv.includes('--quick');
 const options = quick ? { iterations: 300, warmup: 100 } : { iterations: 3_000, warmup: 500 };
+// `--only client,cache` runs some benchmarks; docs/benchmarks.md is written only by a whole run.
+const onlyAt = process.argv.indexOf('--only');
+const only = onlyAt === -1 ? undefined : new Set(process.argv[onlyAt + 1]?.split(','));
 
-const sections: BenchSection[] = [
-  ...(await runClientOverheadBench(options)),
-  ...(await runServerThroughputBench(quick ? { rounds: 3, roundMs: 500 } : { rounds: 5, roundMs: 2_000 })),
-  ...(await runPipelineOverheadBench(options)),
-  ...(await runCacheHitBench(options)),
-];
+const benches: Record<string, () => Promise<BenchSection[]>> = {
+  client: () => runClientOverheadBench(options),
+  server: () => runServerThroughputBench(quick ? { rounds: 3, roundMs: 500 } : { rounds: 5, roundMs: 2_000 }),
+  pipeline: () => runPipelineOverheadBench(options),
+  cache: () => runCacheHitBench(options),
+};
+for (const name of only ?? []) {
+  if (!(name in benches)) throw new Error(`bench: unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
+}
+const sections: BenchSection[] = [];
+for (const [name, run] of Object.entries(benches)) if (only === undefined || only.has(name)) sections.push(...(await run()));
 
 const date = new Date().toISOString().slice(0, 10);
 const markdown = [
@@ -33,4 +41,4 @@ const markdown = [
 ].join('\n');
 
 console.log(markdown);
-if (!quick) writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), markdown);
+if (!quick && only === undefined) writeFileSync(new URL('../docs/benchmarks.md', import.meta.url), markdown);
