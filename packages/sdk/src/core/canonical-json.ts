@@ -4,8 +4,11 @@
  * `undefined` members are dropped as JSON.stringify drops them.
  */
 export function canonicalJson(value: unknown): string {
-  // Cache keys compute this on every call, and JSON.stringify with a replacer function is slow:
-  // plain JSON data (the usual input) takes a direct walk; anything else takes the reference path.
+  // Cache keys compute this on every call, and JSON.stringify with a replacer function is slow.
+  // Plain JSON data whose keys are already in order (the usual input) is JSON.stringify's own
+  // output, which is also a flat string, cheap to hash as a Map key; other plain data takes a
+  // direct walk; anything else takes the reference path.
+  if (isCanonicalAsIs(value, 0)) return JSON.stringify(value) ?? 'null';
   const direct = writeValue(value, 0);
   return direct === unusual ? referenceCanonicalJson(value) : (direct ?? 'null');
 }
@@ -20,6 +23,30 @@ function referenceCanonicalJson(value: unknown): string {
       return sorted;
     }) ?? 'null'
   );
+}
+
+/**
+ * Whether JSON.stringify(value) already is the canonical JSON: plain data whose object keys are
+ * in ascending order at every depth, with nothing the direct walk would send elsewhere.
+ */
+export function isCanonicalAsIs(value: unknown, depth: number): boolean {
+  if (typeof value !== 'object' || value === null) return typeof value !== 'bigint';
+  if (depth >= maxDepth || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return false;
+    for (let index = 0; index < value.length; index++) if (!isCanonicalAsIs(value[index], depth + 1)) return false;
+    return true;
+  }
+  const prototype = Object.getPrototypeOf(value) as unknown;
+  if (prototype !== Object.prototype && prototype !== null) return false;
+  let previous: string | undefined;
+  for (const key in value) {
+    // for-in walks inherited keys too; a plain object's prototype has none enumerable, a null one none at all.
+    if (isIndexLike(key) || key === '__proto__' || (previous !== undefined && previous >= key)) return false;
+    if (!isCanonicalAsIs((value as Record<string, unknown>)[key], depth + 1)) return false;
+    previous = key;
+  }
+  return true;
 }
 
 /** Returned when the direct walk meets something only the reference path handles exactly. */

@@ -1,10 +1,11 @@
+import { createCoarseClock } from './coarse-clock';
 import type { KeyValueStore, SetOptions } from './key-value-store';
 
 /** Options of {@link createMemoryKeyValueStore}. */
 export interface MemoryKeyValueStoreOptions {
   /** Entries kept at most; the least recently used go first. @default 10000 */
   maxEntries?: number;
-  /** Clock in epoch milliseconds, injectable for tests. @default Date.now */
+  /** Clock in epoch milliseconds, injectable for tests. @default Date.now, read at most once per millisecond */
   now?: () => number;
 }
 
@@ -23,7 +24,7 @@ interface Entry {
  */
 export function createMemoryKeyValueStore(options: MemoryKeyValueStoreOptions = {}): KeyValueStore {
   const maxEntries = options.maxEntries ?? 10_000;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? createCoarseClock();
   const entries = new Map<string, Entry>();
   // Least and most recently used ends of the list.
   let oldest: Entry | undefined;

@@ -1,5 +1,5 @@
 import { hash } from 'node:crypto';
-import { canonicalJson } from '../../core/canonical-json';
+import { canonicalJson, isCanonicalAsIs } from '../../core/canonical-json';
 
 /** What identifies a cached answer: an invocation satisfies it, and so does a hand-made value for `evict`. */
 export interface CacheTarget {
@@ -20,23 +20,25 @@ const maxTextKeyLength = 512;
  * JSON of the input, so equal inputs built with different key orders share an entry and no two
  * tenants ever do. A shared store (Redis) gets the tenant in clear (so an operator can find a
  * tenant's entries) and a SHA-256 of the rest: keys stay short whatever the input. An in-process
- * store keeps a short input's key as text: hashing would cost more than the lookup it serves.
+ * store keeps a short key as text: hashing would cost more than the lookup it serves.
  */
 export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inProcess = false): string {
-  const input = canonicalJson(target.input);
-  if (inProcess && input.length <= maxTextKeyLength) {
-    // Each field is prefixed by its length, so no two targets share a key; the newline keeps
-    // these keys apart from hashed ones, which never contain one.
-    const { tenant, agent, version } = target;
-    const varied = vary === undefined ? '-' : `${vary.length}.${vary}`;
-    return `cache:e:${tenant.length}.${tenant}${agent.length}.${agent}${version.length}.${version}${varied}\n${input}`;
+  const { tenant, agent, version } = target;
+  if (inProcess) {
+    // One JSON array of every field: unambiguous, and, when the input is already canonical,
+    // made by a single JSON.stringify, so the key is a flat string (a concatenated one costs the
+    // Map lookup more than building it did). Hashed keys never start with '['.
+    const key = isCanonicalAsIs(target.input, 0)
+      ? JSON.stringify([tenant, agent, version, vary ?? null, target.input])
+      : `${JSON.stringify([tenant, agent, version, vary ?? null]).slice(0, -1)},${canonicalJson(target.input)}]`;
+    if (key.length <= maxTextKeyLength) return key;
   }
-  const material = `${JSON.stringify([target.tenant, target.agent, target.version, vary ?? null])}\n${input}`;
-  if (material.length > maxTextKeyLength) return hashedKey(target.tenant, material);
+  const material = `${JSON.stringify([tenant, agent, version, vary ?? null])}\n${canonicalJson(target.input)}`;
+  if (material.length > maxTextKeyLength) return hashedKey(tenant, material);
   // Hot keys (the ones that hit) come back again and again: their digest is remembered.
   let key = recentKeys.get(material);
   if (key === undefined) {
-    key = hashedKey(target.tenant, material);
+    key = hashedKey(tenant, material);
     if (recentKeys.size >= maxRecentKeys) recentKeys.delete(recentKeys.keys().next().value!);
     recentKeys.set(material, key);
   }
