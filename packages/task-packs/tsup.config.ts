@@ -7,6 +7,8 @@ export default defineConfig({
   target: 'node22',
   platform: 'node',
   sourcemap: true,
+  // The generator finds its templates from its own location: import.meta.url needs a CJS shim.
+  shims: true,
   clean: true,
   external: ['@agentry/sdk', 'vitest'],
 });
