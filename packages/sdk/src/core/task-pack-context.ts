@@ -3,7 +3,7 @@ import { capabilityDenied, type TaskPackCapabilityKind } from './task-pack-capab
 import type { TaskPackFetch, TaskPackTool, TaskPackToolContext } from './task-pack-capabilities';
 import { createGuardedFetch } from './task-pack-fetch';
 import type { TaskPackHost } from './task-pack-host';
-import { createPackTelemetry, type TaskPackRecordBase, type TaskPackTelemetryRecord } from './task-pack-telemetry';
+import { createPackTelemetry, type TaskPackRecordBase, type TaskPackTelemetry, type TaskPackTelemetryRecord } from './task-pack-telemetry';
 import type { TaskPack, TaskPackContext, TaskPackLogger, TaskPackTools } from './task-pack';
 
 /** What the runtime knows of one invocation when it builds the pack's context. */
@@ -27,49 +27,109 @@ export interface TaskPackContextOptions {
  * declared tools, `fetch` for declared hosts, `model` when model use is declared, `telemetry`
  * for declared events and metrics. Every refusal throws AGENTRY_CAPABILITY_DENIED and is also
  * reported to the host's telemetry sink, so a handler that swallows the error is still caught.
+ *
+ * Built on every invocation, and most handlers touch little of it: the context holds thin
+ * functions over one {@link PackScope}, which builds the guarded fetch, the tool table and the
+ * telemetry emitter the first time they are used.
  */
 export function createTaskPackContext(pack: TaskPack, options: TaskPackContextOptions): TaskPackContext {
-  const label = `${pack.id}@${pack.version}`;
-  const base = (): TaskPackRecordBase => ({
-    pack: label,
-    invocationId: options.invocationId,
-    requestId: options.requestId,
-    tenant: options.tenant,
-    at: Date.now(),
-  });
-  const record = (entry: TaskPackTelemetryRecord): void => {
+  const scope = new PackScope(pack, options);
+  const tools: TaskPackTools = {
+    call: ((name: string, args?: unknown) => scope.callTool(name, args)) as TaskPackTools['call'],
+    names: () => scope.toolNames(),
+  };
+  const telemetry: TaskPackTelemetry = {
+    emit: (event, data) => scope.telemetry().emit(event, data),
+    metric: (name, value, labels) => scope.telemetry().metric(name, value, labels),
+  };
+  const fetch: TaskPackFetch = (input, init) => scope.fetch(input, init);
+  scope.contextFetch = fetch;
+  const { signal, requestId, invocationId, tenant, subject, logger } = options;
+  if (pack.capabilities.model) {
+    return Object.freeze({ signal, requestId, invocationId, tenant, subject, logger, tools, fetch, telemetry, model: options.model });
+  }
+  const context = { signal, requestId, invocationId, tenant, subject, logger, tools, fetch, telemetry } as Omit<TaskPackContext, 'model'>;
+  // Undeclared, `model` is a non-enumerable getter that refuses, so `{ ...ctx }` still works and drops it.
+  Object.defineProperty(context, 'model', { enumerable: false, get: () => { throw scope.deny('model', 'model', 'set capabilities.model to true'); } });
+  return Object.freeze(context) as TaskPackContext;
+}
+
+/** Tools by name, per pack: a defined pack's tool list never changes. */
+const toolTables = new WeakMap<TaskPack, ReadonlyMap<string, TaskPackTool>>();
+
+function toolTableOf(pack: TaskPack): ReadonlyMap<string, TaskPackTool> {
+  let table = toolTables.get(pack);
+  if (table === undefined) toolTables.set(pack, (table = new Map(pack.capabilities.tools.map((tool) => [tool.name, tool]))));
+  return table;
+}
+
+/** One invocation's view of its pack's capabilities; the parts are made when first used. */
+class PackScope {
+  readonly pack: TaskPack;
+  readonly options: TaskPackContextOptions;
+  /** `ctx.fetch`, which the tool context hands on. */
+  contextFetch: TaskPackFetch | undefined;
+  private guardedFetch: TaskPackFetch | undefined;
+  private packTelemetry: TaskPackTelemetry | undefined;
+  private toolContext: TaskPackToolContext | undefined;
+
+  constructor(pack: TaskPack, options: TaskPackContextOptions) {
+    this.pack = pack;
+    this.options = options;
+  }
+
+  get label(): string {
+    return `${this.pack.id}@${this.pack.version}`;
+  }
+
+  base(): TaskPackRecordBase {
+    const { options } = this;
+    return { pack: this.label, invocationId: options.invocationId, requestId: options.requestId, tenant: options.tenant, at: Date.now() };
+  }
+
+  record(entry: TaskPackTelemetryRecord): void {
     try {
-      options.host.telemetry?.(entry);
+      this.options.host.telemetry?.(entry);
     } catch {
       // A broken sink must not fail the pack's work.
     }
-  };
-  const deny = (capability: TaskPackCapabilityKind, name: string, fix: string, reason?: string): AgentryError => {
-    const error = capabilityDenied({ pack: label, capability, name, fix, ...(reason === undefined ? {} : { reason }) });
-    error.requestId = options.requestId;
-    record({ ...base(), type: 'capability-denied', capability, name, message: error.message });
+  }
+
+  deny(capability: TaskPackCapabilityKind, name: string, fix: string, reason?: string): AgentryError {
+    const error = capabilityDenied({ pack: this.label, capability, name, fix, ...(reason === undefined ? {} : { reason }) });
+    error.requestId = this.options.requestId;
+    this.record({ ...this.base(), type: 'capability-denied', capability, name, message: error.message });
     return error;
-  };
+  }
 
-  const fetch = createGuardedFetch({
-    fetch: options.host.fetch ?? options.defaultFetch,
-    hosts: pack.capabilities.network.hosts,
-    signal: options.signal,
-    deny: (url) => deny('network', url.host, `add "${url.hostname}" to capabilities.network.hosts`),
-  });
-  const toolContext: TaskPackToolContext = {
-    signal: options.signal,
-    tenant: options.tenant,
-    requestId: options.requestId,
-    invocationId: options.invocationId,
-    pack: { id: pack.id, version: pack.version },
-    fetch,
-  };
-  const toolsByName = new Map(pack.capabilities.tools.map((tool) => [tool.name, tool]));
+  fetch(input: Parameters<TaskPackFetch>[0], init?: RequestInit): Promise<Response> {
+    this.guardedFetch ??= createGuardedFetch({
+      fetch: this.options.host.fetch ?? this.options.defaultFetch,
+      hosts: this.pack.capabilities.network.hosts,
+      signal: this.options.signal,
+      deny: (url) => this.deny('network', url.host, `add "${url.hostname}" to capabilities.network.hosts`),
+    });
+    return this.guardedFetch(input, init);
+  }
 
-  async function callTool(name: string, args: unknown = {}): Promise<unknown> {
-    const tool = toolsByName.get(name);
-    if (tool === undefined) throw deny('tool', name, `add { name: "${name}" } to capabilities.tools`);
+  telemetry(): TaskPackTelemetry {
+    return (this.packTelemetry ??= createPackTelemetry(
+      this.pack.telemetry,
+      () => this.base(),
+      (entry) => this.record(entry),
+      (capability, name, fix) => this.deny(capability, name, fix),
+    ));
+  }
+
+  toolNames(): string[] {
+    return [...toolTableOf(this.pack).keys()];
+  }
+
+  async callTool(name: string, args: unknown = {}): Promise<unknown> {
+    const { options } = this;
+    const label = this.label;
+    const tool = toolTableOf(this.pack).get(name);
+    if (tool === undefined) throw this.deny('tool', name, `add { name: "${name}" } to capabilities.tools`);
     const parsed = tool.input.safeParse(args);
     if (!parsed.success) {
       throw new AgentryError('AGENTRY_INVALID_OUTPUT', `task pack ${label} called tool "${name}" with arguments that do not match its declared input`, {
@@ -78,9 +138,9 @@ export function createTaskPackContext(pack: TaskPack, options: TaskPackContextOp
         requestId: options.requestId,
       });
     }
-    const implementation = pick(tool);
+    const implementation = this.pick(tool, label);
     if (implementation === undefined) {
-      throw deny(
+      throw this.deny(
         'tool',
         name,
         tool.mcp === undefined
@@ -89,10 +149,18 @@ export function createTaskPackContext(pack: TaskPack, options: TaskPackContextOp
         'no implementation is available on this host',
       );
     }
+    this.toolContext ??= {
+      signal: options.signal,
+      tenant: options.tenant,
+      requestId: options.requestId,
+      invocationId: options.invocationId,
+      pack: { id: this.pack.id, version: this.pack.version },
+      fetch: this.contextFetch!,
+    };
     const started = Date.now();
     try {
-      const result = await implementation(parsed.data, toolContext);
-      record({ ...base(), type: 'tool-call', name, durationMs: Date.now() - started, ok: true });
+      const result = await implementation(parsed.data, this.toolContext);
+      this.record({ ...this.base(), type: 'tool-call', name, durationMs: Date.now() - started, ok: true });
       return result;
     } catch (error) {
       const normalised = isAgentryError(error)
@@ -100,41 +168,14 @@ export function createTaskPackContext(pack: TaskPack, options: TaskPackContextOp
         : options.signal.aborted
           ? toAgentryError(options.signal.reason, 'AGENTRY_CANCELLED', `tool ${name}`)
           : new AgentryError('AGENTRY_UPSTREAM_ERROR', `task pack ${label}: tool "${name}" failed: ${toAgentryError(error).message}`, { cause: error });
-      record({ ...base(), type: 'tool-call', name, durationMs: Date.now() - started, ok: false, errorCode: normalised.code });
+      this.record({ ...this.base(), type: 'tool-call', name, durationMs: Date.now() - started, ok: false, errorCode: normalised.code });
       throw normalised;
     }
   }
 
-  function pick(tool: TaskPackTool): ((args: unknown, context: TaskPackToolContext) => unknown) | undefined {
-    const provider = options.host.tools;
+  private pick(tool: TaskPackTool, label: string): ((args: unknown, context: TaskPackToolContext) => unknown) | undefined {
+    const provider = this.options.host.tools;
     if (provider?.provides(tool, label)) return (args, context) => provider.call(tool, args, context);
     return tool.execute;
   }
-
-  const tools: TaskPackTools = {
-    call: callTool as TaskPackTools['call'],
-    names: () => [...toolsByName.keys()],
-  };
-  const telemetry = createPackTelemetry(pack.telemetry, base, record, (capability, name, fix) => deny(capability, name, fix));
-
-  const context = {
-    signal: options.signal,
-    requestId: options.requestId,
-    invocationId: options.invocationId,
-    tenant: options.tenant,
-    subject: options.subject,
-    logger: options.logger,
-    tools,
-    fetch,
-    telemetry,
-  } as Omit<TaskPackContext, 'model'> as TaskPackContext;
-  // Undeclared, `model` is a non-enumerable getter that refuses, so `{ ...ctx }` still works and drops it.
-  Object.defineProperty(
-    context,
-    'model',
-    pack.capabilities.model
-      ? { enumerable: true, value: options.model }
-      : { enumerable: false, get: () => { throw deny('model', 'model', 'set capabilities.model to true'); } },
-  );
-  return Object.freeze(context);
 }

@@ -55,11 +55,12 @@ export function meterModel(model: ModelProvider, meter: ModelMeter, signal: Abor
       }
     },
   };
-  if (model.embed) {
-    const embed = model.embed.bind(model);
+  const embed = model.embed;
+  if (embed) {
+    // Called on `model` as bound at wrap time, without a bound copy per invocation.
     metered.embed = async (texts, options) => {
       meter.calls++;
-      const result = await embed(texts, { signal: options?.signal ?? signal });
+      const result = await embed.call(model, texts, { signal: options?.signal ?? signal });
       record(model.provider, result.modelId ?? model.modelId, { ...emptyTokenUsage(), inputTokens: result.usage.inputTokens });
       return result;
     };

@@ -8,7 +8,7 @@ import { createConcurrencyGate, type ConcurrencyGate } from '../core/task-pack-c
 import { createTaskPackContext } from '../core/task-pack-context';
 import { readTaskPackHost } from '../core/task-pack-host';
 import { limitModelTokens } from '../core/task-pack-token-limit';
-import { createModelMeter, meterModel, type CostFunction } from './metered-model';
+import { createModelMeter, meterModel, type CostFunction, type ModelMeter } from './metered-model';
 
 /** What the runtime gives every pack it runs. */
 export interface PackEnvironment {
@@ -33,53 +33,181 @@ const defaultFetch = undiciFetch as unknown as TaskPackFetch;
  * then the invocation's `usage`, then the `result`. Enforces the pack's deadline even when the
  * handler ignores its signal, its `maxConcurrency` and `maxTokens` limits, hands it a context that
  * exposes only its declared capabilities, and checks the output against the pack's own schema.
+ * Like a generator, nothing runs until the first `next()`.
  *
  * @throws AgentryError `AGENTRY_RATE_LIMITED` when `limits.maxConcurrency` invocations already run.
  */
-export async function* runTaskPack(pack: TaskPack, invocation: Invocation, environment: PackEnvironment): AsyncGenerator<AgentEvent> {
-  const label = `${pack.id}@${pack.version}`;
-  let gate = gates.get(environment);
-  if (gate === undefined) gates.set(environment, (gate = createConcurrencyGate()));
-  const release = gate.acquire(label, pack.limits?.maxConcurrency, invocation.requestId);
-  try {
-    yield* runAdmitted(pack, invocation, environment, label);
-  } finally {
-    release();
+export function runTaskPack(pack: TaskPack, invocation: Invocation, environment: PackEnvironment): AsyncIterableIterator<AgentEvent> {
+  return new TaskPackRun(pack, invocation, environment);
+}
+
+const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/**
+ * One run of a pack. A handler that answers synchronously (a plain value) gets no generator, no
+ * deadline timer and no abort listener: nothing can interrupt synchronous code, so its two final
+ * events are handed out from an array. A promise or an async generator continues in
+ * {@link runAsync}, under the deadline.
+ */
+class TaskPackRun implements AsyncIterableIterator<AgentEvent> {
+  private readonly pack: TaskPack;
+  private readonly invocation: Invocation;
+  private readonly environment: PackEnvironment;
+  private started = false;
+  private finished = false;
+  private release: (() => void) | undefined;
+  /** The rest of a run whose handler returned a promise or a generator. */
+  private inner: AsyncGenerator<AgentEvent> | undefined;
+  /** The final events of a run whose handler answered synchronously. */
+  private events: AgentEvent[] | undefined;
+  private nextEvent = 0;
+
+  constructor(pack: TaskPack, invocation: Invocation, environment: PackEnvironment) {
+    this.pack = pack;
+    this.invocation = invocation;
+    this.environment = environment;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<AgentEvent> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<AgentEvent>> {
+    if (this.inner !== undefined) return this.inner.next();
+    if (!this.started) {
+      this.started = true;
+      let inner: AsyncGenerator<AgentEvent> | undefined;
+      try {
+        inner = this.start();
+      } catch (error) {
+        this.finish();
+        return Promise.reject(error);
+      }
+      if (inner !== undefined) return (this.inner = inner).next();
+    }
+    const events = this.events;
+    if (events !== undefined && this.nextEvent < events.length) return Promise.resolve({ done: false, value: events[this.nextEvent++]! });
+    this.finish();
+    return Promise.resolve(done);
+  }
+
+  return(): Promise<IteratorResult<AgentEvent>> {
+    if (this.inner !== undefined) return this.inner.return(undefined);
+    this.started = true;
+    this.finish();
+    return Promise.resolve(done);
+  }
+
+  throw(error: unknown): Promise<IteratorResult<AgentEvent>> {
+    if (this.inner !== undefined) return this.inner.throw(error);
+    this.started = true;
+    this.finish();
+    return Promise.reject(error);
+  }
+
+  private finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.events = undefined;
+    this.release?.();
+  }
+
+  /** Takes a concurrency slot and calls the handler; sets `events`, or returns the rest of an asynchronous run. */
+  private start(): AsyncGenerator<AgentEvent> | undefined {
+    const { pack, invocation, environment } = this;
+    const label = `${pack.id}@${pack.version}`;
+    let gate = gates.get(environment);
+    if (gate === undefined) gates.set(environment, (gate = createConcurrencyGate()));
+    this.release = gate.acquire(label, pack.limits?.maxConcurrency, invocation.requestId);
+    const deadline = new PackDeadline(invocation.signal);
+    const meter = createModelMeter();
+    let returned: unknown;
+    try {
+      const metered = meterModel(environment.model, meter, deadline.signal, environment.costOf);
+      const maxTokens = pack.limits?.maxTokens;
+      returned = pack.handler(
+        invocation.input,
+        createTaskPackContext(pack, {
+          signal: deadline.signal,
+          model:
+            maxTokens === undefined
+              ? metered
+              : limitModelTokens(metered, { maxTokens, label, used: () => meter.tokens.inputTokens + meter.tokens.outputTokens }),
+          requestId: invocation.requestId,
+          invocationId: invocation.id,
+          tenant: invocation.tenant,
+          subject: invocation.subject,
+          logger: environment.logger,
+          host: readTaskPackHost(invocation),
+          defaultFetch: environment.fetch ?? defaultFetch,
+        }),
+      );
+      if (isAsyncGenerator(returned) || isPromiseLike(returned)) {
+        const timeoutMs = pack.limits?.timeoutMs ?? environment.defaultTimeoutMs;
+        deadline.arm(timeoutMs, () => new AgentryError('AGENTRY_TIMEOUT', `invoke ${label} timed out after ${timeoutMs} ms`, { requestId: invocation.requestId }));
+        const release = this.release;
+        this.release = undefined;
+        return runAsync(pack, invocation, returned, deadline, meter, label, release);
+      }
+      // A synchronous handler could only have been cancelled by an abort it caused itself.
+      if (invocation.signal.aborted) throw invocation.signal.reason;
+      this.events = finalEvents(pack, invocation, returned, meter, undefined, label);
+      return undefined;
+    } catch (error) {
+      throw packError(error, invocation.signal, label, invocation.requestId);
+    }
   }
 }
 
-async function* runAdmitted(pack: TaskPack, invocation: Invocation, environment: PackEnvironment, label: string): AsyncGenerator<AgentEvent> {
-  const timeoutMs = pack.limits?.timeoutMs ?? environment.defaultTimeoutMs;
-  const deadline = new AbortController();
-  const timer = setTimeout(
-    () => deadline.abort(new AgentryError('AGENTRY_TIMEOUT', `invoke ${label} timed out after ${timeoutMs} ms`, { requestId: invocation.requestId })),
-    timeoutMs,
-  );
-  // One controller linked by a listener: cheaper than AbortSignal.any on this per-call path.
-  const unlinkDeadline = linkAbort(deadline, invocation.signal);
+/**
+ * The deadline signal handed to the pack. Its controller is made at once (cheap); the listener
+ * on the invocation's signal and the timer, which cost more, only once the handler turned out to
+ * be asynchronous ({@link arm}). An invocation already cancelled cancels it at once.
+ */
+class PackDeadline {
+  private readonly controller = new AbortController();
+  private readonly outer: AbortSignal;
+  private readonly startedAt = Date.now();
+  private unlink: () => void = noop;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(outer: AbortSignal) {
+    this.outer = outer;
+    if (outer.aborted) this.controller.abort(outer.reason);
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  /** Follows the invocation's signal and starts the timer for what is left of `timeoutMs`. */
+  arm(timeoutMs: number, reason: () => unknown): void {
+    // One controller linked by a listener: cheaper than AbortSignal.any on this per-call path.
+    this.unlink = linkAbort(this.controller, this.outer);
+    this.timer = setTimeout(() => this.controller.abort(reason()), Math.max(0, timeoutMs - (Date.now() - this.startedAt)));
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    this.unlink();
+  }
+}
+
+function noop(): void {}
+
+/** The rest of a run whose handler returned a promise or an async generator, raced against the deadline. */
+async function* runAsync(
+  pack: TaskPack,
+  invocation: Invocation,
+  returned: unknown,
+  deadline: PackDeadline,
+  meter: ModelMeter,
+  label: string,
+  release: () => void,
+): AsyncGenerator<AgentEvent> {
   const signal = deadline.signal;
-  const meter = createModelMeter();
   let firstEventAt: number | undefined;
-  const metered = meterModel(environment.model, meter, signal, environment.costOf);
-  const maxTokens = pack.limits?.maxTokens;
   try {
-    const returned = pack.handler(
-      invocation.input,
-      createTaskPackContext(pack, {
-        signal,
-        model:
-          maxTokens === undefined
-            ? metered
-            : limitModelTokens(metered, { maxTokens, label, used: () => meter.tokens.inputTokens + meter.tokens.outputTokens }),
-        requestId: invocation.requestId,
-        invocationId: invocation.id,
-        tenant: invocation.tenant,
-        subject: invocation.subject,
-        logger: environment.logger,
-        host: readTaskPackHost(invocation),
-        defaultFetch: environment.fetch ?? defaultFetch,
-      }),
-    );
     let output: unknown;
     if (isAsyncGenerator(returned)) {
       try {
@@ -97,27 +225,36 @@ async function* runAdmitted(pack: TaskPack, invocation: Invocation, environment:
         void returned.return(undefined as never).catch(() => {});
       }
     } else {
-      // A plain value needs no race against the signal (cheaper on the common synchronous path).
-      if (isPromiseLike(returned)) output = await untilAborted(Promise.resolve(returned), signal);
-      else if (signal.aborted) throw signal.reason;
-      else output = returned;
+      output = await untilAborted(Promise.resolve(returned), signal);
     }
-    const parsed = pack.output.safeParse(output);
-    if (!parsed.success) {
-      throw new AgentryError('AGENTRY_INVALID_OUTPUT', `invoke ${label} failed: output does not match the pack's output schema`, {
-        details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-        requestId: invocation.requestId,
-      });
-    }
-    const usage: Usage = {
-      ...meter.tokens,
-      costUsd: meter.costUsd,
-      latencyMs: Date.now() - invocation.startedAt,
-      modelCalls: meter.calls,
-      ...(firstEventAt === undefined ? {} : { timeToFirstEventMs: firstEventAt - invocation.startedAt }),
-    };
-    yield { type: 'usage', usage };
-    yield {
+    for (const event of finalEvents(pack, invocation, output, meter, firstEventAt, label)) yield event;
+  } catch (error) {
+    throw packError(error, signal, label, invocation.requestId);
+  } finally {
+    deadline.dispose();
+    release();
+  }
+}
+
+/** The `usage` and `result` events of a run whose output the pack's schema accepts. */
+function finalEvents(pack: TaskPack, invocation: Invocation, output: unknown, meter: ModelMeter, firstEventAt: number | undefined, label: string): AgentEvent[] {
+  const parsed = pack.output.safeParse(output);
+  if (!parsed.success) {
+    throw new AgentryError('AGENTRY_INVALID_OUTPUT', `invoke ${label} failed: output does not match the pack's output schema`, {
+      details: parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+      requestId: invocation.requestId,
+    });
+  }
+  const usage: Usage = {
+    ...meter.tokens,
+    costUsd: meter.costUsd,
+    latencyMs: Date.now() - invocation.startedAt,
+    modelCalls: meter.calls,
+    ...(firstEventAt === undefined ? {} : { timeToFirstEventMs: firstEventAt - invocation.startedAt }),
+  };
+  return [
+    { type: 'usage', usage },
+    {
       type: 'result',
       result: {
         id: invocation.id,
@@ -130,13 +267,8 @@ async function* runAdmitted(pack: TaskPack, invocation: Invocation, environment:
         variant: null,
         requestId: invocation.requestId,
       },
-    };
-  } catch (error) {
-    throw packError(error, signal, label, invocation.requestId);
-  } finally {
-    clearTimeout(timer);
-    unlinkDeadline();
-  }
+    },
+  ];
 }
 
 function packError(error: unknown, signal: AbortSignal, label: string, requestId: string): AgentryError {

@@ -8,8 +8,10 @@ export type Authenticator = (authorization: string | undefined) => Promise<strin
 /**
  * Like {@link Authenticator}, but answers synchronously when it can (a map of keys), so the
  * request path does not pay for a promise per request. Throws or rejects as the authenticator does.
+ * `connection` (the request's socket) lets a map of keys remember the last key of a keep-alive
+ * connection; see {@link createTenantResolver}.
  */
-export type TenantResolver = (authorization: string | undefined) => string | Promise<string>;
+export type TenantResolver = (authorization: string | undefined, connection?: object | null) => string | Promise<string>;
 
 /**
  * Creates the function that turns `Authorization: Bearer <key>` into a tenant.
@@ -25,7 +27,17 @@ export function createAuthenticator(apiKeys: ApiKeys): Authenticator {
   return async (authorization) => resolve(authorization);
 }
 
-/** The {@link TenantResolver} of `apiKeys`; see {@link createAuthenticator}. */
+/**
+ * The {@link TenantResolver} of `apiKeys`; see {@link createAuthenticator}.
+ *
+ * With a map of keys it also remembers, per connection, the last `Authorization` header that
+ * resolved and its tenant: a keep-alive client sends the same header on every request, and
+ * comparing it with the remembered one costs a tenth of hashing the key again. A hit needs the
+ * very same header on the very same connection, so it names the same key and the same tenant;
+ * the comparison runs in constant time, so a second client sharing the connection (behind a
+ * proxy) learns nothing about the first one's key. Failed lookups are never remembered, and a
+ * lookup function is never cached (it may revoke keys).
+ */
 export function createTenantResolver(apiKeys: ApiKeys): TenantResolver {
   if (typeof apiKeys === 'function') {
     return async (authorization) => {
@@ -44,10 +56,20 @@ export function createTenantResolver(apiKeys: ApiKeys): TenantResolver {
     };
   }
   const lookup = createKeyTable(apiKeys);
-  return (authorization) => {
+  // Weak, so a closed connection's entry goes with its socket.
+  const lastOfConnection = new WeakMap<object, { authorization: string; tenant: string }>();
+  return (authorization, connection) => {
+    if (connection != null && authorization !== undefined) {
+      const last = lastOfConnection.get(connection);
+      // Only a header that resolved is remembered, so an equal one resolves the same way.
+      if (last !== undefined && constantTimeEqual(last.authorization, authorization)) return last.tenant;
+    }
     const key = bearerToken(authorization);
     if (key === undefined) throw missingKey();
-    return tenantOf(lookup(key));
+    const tenant = tenantOf(lookup(key));
+    // A token was found, so the header is a string.
+    if (connection != null) lastOfConnection.set(connection, { authorization: authorization as string, tenant });
+    return tenant;
   };
 }
 

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { echoPack } from '@agentry/task-packs';
 import { request } from 'undici';
@@ -80,6 +82,27 @@ describe('bad input and faults', () => {
     expect(response.headers['content-length']).toBeDefined();
     expect(response.statusCode).toBe(413);
     expect(((await response.body.json()) as { error: { code: string } }).error.code).toBe('AGENTRY_PAYLOAD_TOO_LARGE');
+    expect((await post('/v1/agents/echo/invoke', { input: { text: 'after' } })).status).toBe(200);
+  });
+
+  it('drops a body cut off before its end without an unhandled error, and serves the next request', async () => {
+    const { url, post } = await start();
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    await once(socket, 'connect');
+    const head = [
+      'POST /v1/agents/echo/invoke HTTP/1.1',
+      `host: ${hostname}:${port}`,
+      `authorization: Bearer ${keyA}`,
+      'content-type: application/json',
+      'content-length: 100',
+    ].join('\r\n');
+    socket.write(`${head}\r\n\r\n{"input":{"te`);
+    // Let the server start reading the body, then cut the connection mid-way.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    await once(socket, 'close');
+    // node:http emits 'error' on a request only to listeners; the reader relies on 'close' alone.
     expect((await post('/v1/agents/echo/invoke', { input: { text: 'after' } })).status).toBe(200);
   });
 

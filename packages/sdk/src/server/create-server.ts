@@ -105,7 +105,7 @@ export function createServer(options: ServerOptions): AgentryServer {
       return sendJson(response, 200, ready, requestId);
     }
     if (closing && isApiRoute(route)) throw shuttingDown();
-    const tenant = resolveTenant(request.headers.authorization);
+    const tenant = resolveTenant(request.headers.authorization, request.socket);
     // A map of API keys answers at once; a lookup function may need a round trip.
     if (typeof tenant !== 'string') return tenant.then((found) => serve(route, { request, response, requestId, tenant: found }));
     return serve(route, { request, response, requestId, tenant });

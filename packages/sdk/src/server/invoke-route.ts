@@ -1,7 +1,7 @@
-import { AgentryError, invokeRequestSchema } from '../contract';
+import { AgentryError } from '../contract';
 import { lentController, type RuntimeCallWithController } from '../runtime/runtime';
 import { idempotencyKeyFrom } from './idempotency-key';
-import { parseRequestBody } from './parse-request-body';
+import { parseInvokeRequest } from './parse-request-body';
 import { readJsonBody } from './read-json-body';
 import { runtimeCallFrom } from './runtime-call';
 import { sendJson } from './send-json';
@@ -10,7 +10,7 @@ import type { RequestContext, ServerContext } from './server-context';
 /** `POST /v1/agents/{agent}/invoke`: runs the agent and answers 200 with its InvokeResult. */
 export async function invokeRoute(server: ServerContext, context: RequestContext, agent: string): Promise<void> {
   const idempotencyKey = idempotencyKeyFrom(context.request.headers['idempotency-key']);
-  const body = parseRequestBody(invokeRequestSchema, await readJsonBody(context.request, server.options.maxBodyBytes), `invoke ${agent}`);
+  const body = parseInvokeRequest(await readJsonBody(context.request, server.options.maxBodyBytes), 'invoke', agent);
   const call = runtimeCallFrom(body, agent, context, idempotencyKey);
   if (idempotencyKey === undefined) {
     // Nobody will read the result of a call whose client left: stop it and save the model's cost.

@@ -1,7 +1,7 @@
-import { AgentryError, invokeRequestSchema, toAgentryError, type StreamEvent } from '../contract';
+import { AgentryError, toAgentryError, type StreamEvent } from '../contract';
 import type { TaskPackLogger } from '../core/task-pack';
 import { followStream } from './follow-stream';
-import { parseRequestBody } from './parse-request-body';
+import { parseInvokeRequest } from './parse-request-body';
 import { readJsonBody } from './read-json-body';
 import { runtimeCallFrom } from './runtime-call';
 import { errorBody } from './send-json';
@@ -20,7 +20,7 @@ export async function streamRoute(server: ServerContext, context: RequestContext
   const lastEventId = context.request.headers['last-event-id'];
   if (lastEventId !== undefined) return resumeStream(server, context, agent, String(lastEventId));
 
-  const body = parseRequestBody(invokeRequestSchema, await readJsonBody(context.request, server.options.maxBodyBytes), `stream ${agent}`);
+  const body = parseInvokeRequest(await readJsonBody(context.request, server.options.maxBodyBytes), 'stream', agent);
   const events = server.runtime.stream(runtimeCallFrom(body, agent, context))[Symbol.asyncIterator]();
   // Until the first event exists nothing is written, so an early failure (unknown agent, invalid
   // input, shutting down) is still an ordinary JSON error with its status.

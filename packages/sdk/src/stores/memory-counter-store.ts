@@ -30,17 +30,24 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
   const maxKeys = options.maxKeys ?? 100_000;
   const now = options.now ?? Date.now;
   const counters = new Map<string, Counter>();
+  // The counter inserted last, which is already the most recently used: a budget's tenant counter
+  // is used twice per call (reserve, settle), and re-inserting it each time churns the Map.
+  let newest: Counter | undefined;
 
   function live(key: string): Counter | undefined {
     const counter = counters.get(key);
     if (counter === undefined) return undefined;
-    if (counter.expiresAt <= now()) {
+    if (counter.expiresAt !== Infinity && counter.expiresAt <= now()) {
       counters.delete(key);
+      if (counter === newest) newest = undefined;
       return undefined;
     }
-    // Re-insert to mark as most recently used (Map keeps insertion order).
-    counters.delete(key);
-    counters.set(key, counter);
+    if (counter !== newest) {
+      // Re-insert to mark as most recently used (Map keeps insertion order).
+      counters.delete(key);
+      counters.set(key, counter);
+      newest = counter;
+    }
     return counter;
   }
 
@@ -49,7 +56,8 @@ export function createMemoryCounterStore(options: MemoryCounterStoreOptions = {}
       counter.value += delta;
       return counter.value;
     }
-    counters.set(key, { value: delta, expiresAt: ttlMs === undefined ? Infinity : now() + ttlMs });
+    newest = { value: delta, expiresAt: ttlMs === undefined ? Infinity : now() + ttlMs };
+    counters.set(key, newest);
     while (counters.size > maxKeys) counters.delete(counters.keys().next().value as string);
     return delta;
   }

@@ -62,22 +62,35 @@ export function budgetOf(limits: BudgetLimits, invocation: Invocation): TenantBu
 export function resolveBudgetScopes(
   budget: TenantBudget,
   invocation: Invocation,
-  context: { now: number; keyPrefix: string; runKey: string; windowOf?: typeof windowOf },
+  context: { now: number; keyPrefix: string; runKey: string; windowOf?: typeof windowOf; tenantScopes?: TenantScopeCache },
 ): BudgetScope[] {
   const window = context.windowOf ?? windowOf;
   const tenant = invocation.tenant;
   const where = `budget of tenant ${tenant}`;
   const scopes: BudgetScope[] = [];
-  const tenantWindow = window(budget.period, context.now, `${where}: \`period\``);
-  scopes.push({
-    kind: 'tenant',
-    key: `${context.keyPrefix}:${tenant}:tenant:${tenantWindow.id}`,
-    ...amounts(budget, where),
-    ttlMs: tenantWindow.ttlMs,
-    description: `tenant ${tenant}`,
-    periodLabel: tenantWindow.label,
-    details: { scope: 'tenant', tenant, period: tenantWindow.label, window: tenantWindow.id },
-  });
+  const tenantWindow = window(budget.period, context.now, `budget of tenant ${tenant}: \`period\``);
+  const cached = context.tenantScopes?.get(tenant);
+  if (
+    cached !== undefined &&
+    cached.windowId === tenantWindow.id &&
+    cached.keyPrefix === context.keyPrefix &&
+    cached.hardUsd === budget.hardUsd &&
+    cached.softUsd === budget.softUsd
+  ) {
+    scopes.push({ ...cached.scope, ttlMs: tenantWindow.ttlMs });
+  } else {
+    const scope: BudgetScope = {
+      kind: 'tenant',
+      key: `${context.keyPrefix}:${tenant}:tenant:${tenantWindow.id}`,
+      ...amounts(budget, where),
+      ttlMs: tenantWindow.ttlMs,
+      description: `tenant ${tenant}`,
+      periodLabel: tenantWindow.label,
+      details: { scope: 'tenant', tenant, period: tenantWindow.label, window: tenantWindow.id },
+    };
+    context.tenantScopes?.set(tenant, { windowId: tenantWindow.id, keyPrefix: context.keyPrefix, hardUsd: budget.hardUsd, softUsd: budget.softUsd, scope });
+    scopes.push(scope);
+  }
   if (budget.subject !== undefined && invocation.subject !== undefined) {
     const subjectWindow = window(budget.subject.period, context.now, `${where}: \`subject.period\``);
     scopes.push({
@@ -184,6 +197,38 @@ export function createWindowCache(): typeof windowOf {
       last.set(period!, window);
     }
     return { id: window.id, label: window.label, ttlMs: window.end - now + windowSlackMs };
+  };
+}
+
+/** A tenant scope as built for one window and one set of amounts. */
+interface CachedTenantScope {
+  windowId: string;
+  keyPrefix: string;
+  hardUsd: number;
+  softUsd: number | undefined;
+  scope: BudgetScope;
+}
+
+/**
+ * Each tenant's last tenant scope, reused while its window and amounts stay the same (a limit
+ * changed in place is seen at once): the key, description and details are built once per window
+ * rather than per call, and the key stays one string, whose hash the counter store's Map keeps.
+ * Details are shared; nothing mutates them.
+ */
+export interface TenantScopeCache {
+  get(tenant: string): CachedTenantScope | undefined;
+  set(tenant: string, entry: CachedTenantScope): void;
+}
+
+/** A {@link TenantScopeCache} holding at most `maxTenants` tenants (all are dropped past it). */
+export function createTenantScopeCache(maxTenants = 10_000): TenantScopeCache {
+  const entries = new Map<string, CachedTenantScope>();
+  return {
+    get: (tenant) => entries.get(tenant),
+    set(tenant, entry) {
+      if (entries.size >= maxTenants) entries.clear();
+      entries.set(tenant, entry);
+    },
   };
 }
 

@@ -35,11 +35,16 @@ export async function reserveAll(counters: CounterStore, scopes: readonly Budget
 }
 
 /** Adds `amount` (may be negative) to every scope without a limit: settlement of what was really spent. */
-export async function addAll(counters: CounterStore, scopes: readonly BudgetScope[], amount: number): Promise<number[]> {
-  if (amount === 0) return [];
-  // Most calls have one scope (the tenant): no need to gather one promise.
-  if (scopes.length === 1) return [await counters.increment(scopes[0]!.key, amount, { ttlMs: scopes[0]!.ttlMs })];
-  return Promise.all(scopes.map((scope) => counters.increment(scope.key, amount, { ttlMs: scope.ttlMs })));
+export function addAll(counters: CounterStore, scopes: readonly BudgetScope[], amount: number): Promise<number[]> {
+  if (amount === 0) return Promise.resolve([]);
+  try {
+    // Most calls have one scope (the tenant): no need to gather one promise.
+    if (scopes.length === 1) return counters.increment(scopes[0]!.key, amount, { ttlMs: scopes[0]!.ttlMs }).then((value) => [value]);
+    return Promise.all(scopes.map((scope) => counters.increment(scope.key, amount, { ttlMs: scope.ttlMs })));
+  } catch (error) {
+    // A store that throws instead of rejecting fails the same way.
+    return Promise.reject(error);
+  }
 }
 
 async function rollback(counters: CounterStore, scopes: readonly BudgetScope[], amount: number): Promise<void> {

@@ -55,59 +55,68 @@ export async function runEvaluators(
 
 /**
  * {@link runEvaluators}, synchronous when every sampled evaluator answered synchronously: the
- * cheap built-ins then cost no promise, timer or abort controller.
+ * cheap built-ins then cost no promise and no timer.
  */
 export function evaluateAll(
   evaluators: readonly Evaluator[],
   context: Omit<EvaluatorContext, 'signal'>,
   options: RunEvaluatorsOptions,
 ): EvalScore[] | Promise<EvalScore[]> {
-  const chosen = evaluators.filter((evaluator) => {
+  // Every evaluator is sampled before any runs, so the draws of `random` do not depend on the evaluators.
+  const chosen: Evaluator[] = [];
+  for (const evaluator of evaluators) {
     const rate = options.sampleRate(evaluator);
-    const sampled = rate >= 1 || (rate > 0 && options.random() < rate);
-    if (!sampled) options.stats.skipped++;
-    return sampled;
-  });
-  const outcomes: (Outcome | Promise<Outcome>)[] = [];
-  let pending = false;
-  for (const evaluator of chosen) {
-    const outcome = runOne(evaluator, context, evaluator.timeoutMs ?? options.timeoutMs);
-    if (outcome instanceof Promise) pending = true;
-    outcomes.push(outcome);
+    if (rate >= 1 || (rate > 0 && options.random() < rate)) chosen.push(evaluator);
+    else options.stats.skipped++;
   }
-  return pending ? Promise.all(outcomes).then((settled) => scoresOf(settled, options.stats)) : scoresOf(outcomes as Outcome[], options.stats);
+  const scores: EvalScore[] = [];
+  let timedOut: boolean[] | undefined;
+  let pending: Promise<void>[] | undefined;
+  for (let index = 0; index < chosen.length; index++) {
+    const evaluator = chosen[index]!;
+    const outcome = runOne(evaluator, context, evaluator.timeoutMs ?? options.timeoutMs);
+    if (outcome instanceof Promise) {
+      scores.push(pendingScore);
+      (pending ??= []).push(
+        outcome.then((settled) => {
+          scores[index] = settled.score;
+          if (settled.timedOut) (timedOut ??= [])[index] = true;
+        }),
+      );
+    } else scores.push(outcome);
+  }
+  if (pending === undefined) return counted(scores, undefined, options.stats);
+  return Promise.all(pending).then(() => counted(scores, timedOut, options.stats));
 }
 
-function scoresOf(outcomes: readonly Outcome[], stats: EvalStats): EvalScore[] {
-  const scores: EvalScore[] = [];
-  for (const { score, timedOut } of outcomes) {
+/** Holds an asynchronous evaluator's place until its score arrives. */
+const pendingScore: EvalScore = Object.freeze({ name: '', score: 0, pass: false });
+
+/** Adds the scores (in evaluator order) to the stats and returns them. */
+function counted(scores: EvalScore[], timedOut: readonly boolean[] | undefined, stats: EvalStats): EvalScore[] {
+  for (let index = 0; index < scores.length; index++) {
+    const score = scores[index]!;
     stats.evaluated++;
-    if (timedOut) stats.timedOut++;
+    if (timedOut?.[index] === true) stats.timedOut++;
     else if (score.error !== undefined) stats.errored++;
     else if (score.pass) stats.passed++;
     else stats.failed++;
-    scores.push(score);
   }
   return scores;
 }
 
 /**
  * Calls the evaluator at once. A plain verdict is scored there and then; only a promise gets a
- * deadline, counted from the call. The abort controller behind `signal` is made when the
- * evaluator first reads it (synchronous evaluators never do).
+ * deadline, counted from the call. `signal` is a plain property with its controller made up
+ * front: a lazy own getter (which `{ ...context }` needs to see) costs several times more to
+ * build per call than the controller does.
  */
-function runOne(evaluator: Evaluator, context: Omit<EvaluatorContext, 'signal'>, timeoutMs: number): Outcome | Promise<Outcome> {
+function runOne(evaluator: Evaluator, context: Omit<EvaluatorContext, 'signal'>, timeoutMs: number): EvalScore | Promise<Outcome> {
   const startedAt = performance.now();
-  const abort: { controller: AbortController | undefined } = { controller: undefined };
-  const evaluatorContext: EvaluatorContext = {
-    ...context,
-    get signal() {
-      return (abort.controller ??= new AbortController()).signal;
-    },
-  };
+  const controller = new AbortController();
   let verdict: unknown;
   try {
-    verdict = evaluator.evaluate(evaluatorContext);
+    verdict = evaluator.evaluate({ ...context, signal: controller.signal });
   } catch (error) {
     return thrown(evaluator, error);
   }
@@ -116,7 +125,7 @@ function runOne(evaluator: Evaluator, context: Omit<EvaluatorContext, 'signal'>,
   const deadline = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(
       () => {
-        (abort.controller ??= new AbortController()).abort(new EvaluatorTimeout());
+        controller.abort(new EvaluatorTimeout());
         reject(new EvaluatorTimeout());
       },
       Math.max(0, timeoutMs - (performance.now() - startedAt)),
@@ -124,22 +133,24 @@ function runOne(evaluator: Evaluator, context: Omit<EvaluatorContext, 'signal'>,
   });
   return Promise.race([Promise.resolve(verdict), deadline])
     .then(
-      (settled) => scored(evaluator, settled),
-      (error: unknown) =>
-        error instanceof EvaluatorTimeout ? { score: failure(evaluator.name, `timed out after ${timeoutMs} ms`), timedOut: true } : thrown(evaluator, error),
+      (settled): Outcome => ({ score: scored(evaluator, settled), timedOut: false }),
+      (error: unknown): Outcome =>
+        error instanceof EvaluatorTimeout
+          ? { score: failure(evaluator.name, `timed out after ${timeoutMs} ms`), timedOut: true }
+          : { score: thrown(evaluator, error), timedOut: false },
     )
     .finally(() => clearTimeout(timer));
 }
 
-function scored(evaluator: Evaluator, verdict: unknown): Outcome {
-  const checked = checkVerdict(verdict);
-  if (typeof checked === 'string') return { score: failure(evaluator.name, `returned an invalid verdict: ${checked}`), timedOut: false };
-  const score = { name: evaluator.name, score: checked.score, pass: checked.pass, ...(checked.reason === undefined ? {} : { reason: checked.reason }) };
-  return { score, timedOut: false };
+function scored(evaluator: Evaluator, verdict: unknown): EvalScore {
+  const problem = verdictProblem(verdict);
+  if (problem !== undefined) return failure(evaluator.name, `returned an invalid verdict: ${problem}`);
+  const { score, pass, reason } = verdict as { score: number; pass: boolean; reason?: string };
+  return reason === undefined ? { name: evaluator.name, score, pass } : { name: evaluator.name, score, pass, reason };
 }
 
-function thrown(evaluator: Evaluator, error: unknown): Outcome {
-  return { score: failure(evaluator.name, `threw: ${toAgentryError(error).message}`), timedOut: false };
+function thrown(evaluator: Evaluator, error: unknown): EvalScore {
+  return failure(evaluator.name, `threw: ${toAgentryError(error).message}`);
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -150,11 +161,12 @@ function failure(name: string, error: string): EvalScore {
   return { name, score: 0, pass: false, error };
 }
 
-function checkVerdict(value: unknown): { score: number; pass: boolean; reason?: string } | string {
+/** What is wrong with a verdict, or undefined when it is a valid `{ score, pass, reason? }`. */
+function verdictProblem(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null) return `expected { score, pass }, got ${JSON.stringify(value) ?? String(value)}`;
   const { score, pass, reason } = value as Record<string, unknown>;
   if (typeof score !== 'number' || !Number.isFinite(score)) return `\`score\` must be a finite number, got ${String(score)}`;
   if (typeof pass !== 'boolean') return `\`pass\` must be a boolean, got ${String(pass)}`;
   if (reason !== undefined && typeof reason !== 'string') return '`reason` must be a string';
-  return reason === undefined ? { score, pass } : { score, pass, reason };
+  return undefined;
 }

@@ -3,9 +3,10 @@ import type { Invocation } from '../../core/invocation';
 import type { AuditStage } from './audit/audit-entry';
 import { findDenyRule } from './deny-rules';
 import type { ResolvedGovernanceOptions } from './governance-options';
-import { inputBytes, inputText } from './input-text';
+import { inputBytesOver, inputText } from './input-text';
 import { redactPii, type PiiCounts } from './pii/redact-pii';
 import { isAllowedByTier } from './tier-access';
+import type { PolicyFunction } from './policy/policy';
 
 /** The outcome of governance's checks before a call runs. */
 export type Admission =
@@ -31,27 +32,43 @@ export type Admission =
  * Runs governance's checks in order, cheapest first: input size, the tier's agents, deny rules,
  * the policy, then personal data in the input (refuse, or redact into a new invocation).
  * Anything that throws inside a check (a tier lookup, a policy) refuses: checks fail closed.
+ * Synchronous unless a tier lookup or the policy returns a promise (most calls await nothing).
  */
-export async function admitInvocation(invocation: Invocation, options: ResolvedGovernanceOptions): Promise<Admission> {
+export function admitInvocation(invocation: Invocation, options: ResolvedGovernanceOptions): Admission | Promise<Admission> {
   const label = `invoke ${invocation.agent}@${invocation.version} refused`;
-  let tier: string | undefined;
   let stage: AuditStage = 'size';
   try {
     if (options.maxInputBytes !== undefined) {
-      const bytes = inputBytes(invocation.input);
-      if (bytes > options.maxInputBytes) {
+      const bytes = inputBytesOver(invocation.input, options.maxInputBytes);
+      if (bytes !== undefined) {
         return refused(
           invocation,
           new AgentryError('AGENTRY_PAYLOAD_TOO_LARGE', `${label}: the input is ${bytes} bytes, over the limit of ${options.maxInputBytes}`, {
             hint: `Send an input of at most ${options.maxInputBytes} bytes (UTF-8 JSON).`,
           }),
           stage,
-          tier,
+          undefined,
         );
       }
     }
     stage = 'tier';
-    if (options.tenantTier !== undefined) tier = await options.tenantTier(invocation.tenant);
+    const tier = options.tenantTier === undefined ? undefined : options.tenantTier(invocation.tenant);
+    if (isThenable(tier)) {
+      return Promise.resolve(tier).then(
+        (settled) => afterTier(invocation, options, label, settled),
+        (error: unknown) => failedCheck(invocation, label, 'tier', undefined, error),
+      );
+    }
+    return afterTier(invocation, options, label, tier);
+  } catch (error) {
+    return failedCheck(invocation, label, stage, undefined, error);
+  }
+}
+
+/** The checks after the tier is known: the tier's agents, deny rules, then the policy. */
+function afterTier(invocation: Invocation, options: ResolvedGovernanceOptions, label: string, tier: string | undefined): Admission | Promise<Admission> {
+  let stage: AuditStage = 'tier';
+  try {
     if (options.tiers !== undefined && !isAllowedByTier(options.tiers, tier, 'agents', invocation.agent)) {
       const who = tier === undefined ? `tenant ${invocation.tenant} has no tier, so it` : `tier ${tier} of tenant ${invocation.tenant}`;
       return refused(invocation, new AgentryError('AGENTRY_FORBIDDEN_TOOL', `${label}: ${who} may not use agent ${invocation.agent}`), stage, tier);
@@ -63,20 +80,52 @@ export async function admitInvocation(invocation: Invocation, options: ResolvedG
       return refused(invocation, new AgentryError('AGENTRY_FORBIDDEN', `${label} by deny rule ${denied.id}: ${denied.reason}`), stage, tier, denied.id);
     }
     stage = 'policy';
-    let forceRedact = false;
-    let rule: string | undefined;
-    if (options.policy !== undefined) {
-      const decision = await options.policy(invocation, { tier, inputText: text });
-      rule = decision.rule;
-      if (!decision.allow) {
-        // A policy's reason is free text: keep personal data out of the error and the audit log.
-        const reason = redactPii(String(decision.reason)).value;
-        const where = rule === undefined ? 'by policy' : `by policy rule ${rule}`;
-        return refused(invocation, new AgentryError(decision.code ?? 'AGENTRY_FORBIDDEN', `${label} ${where}: ${reason}`), stage, tier, rule);
-      }
-      forceRedact = decision.redact === true;
+    if (options.policy === undefined) return afterPolicy(invocation, options, label, tier, false, undefined);
+    const decision = options.policy(invocation, { tier, inputText: text });
+    if (isThenable(decision)) {
+      return Promise.resolve(decision).then(
+        (settled) => withDecision(invocation, options, label, tier, settled),
+        (error: unknown) => failedCheck(invocation, label, 'policy', tier, error),
+      );
     }
-    stage = 'pii';
+    return withDecision(invocation, options, label, tier, decision);
+  } catch (error) {
+    return failedCheck(invocation, label, stage, tier, error);
+  }
+}
+
+/** Refuses as the policy decided, or goes on to the personal-data check. */
+function withDecision(
+  invocation: Invocation,
+  options: ResolvedGovernanceOptions,
+  label: string,
+  tier: string | undefined,
+  decision: Awaited<ReturnType<PolicyFunction>>,
+): Admission {
+  try {
+    const rule = decision.rule;
+    if (!decision.allow) {
+      // A policy's reason is free text: keep personal data out of the error and the audit log.
+      const reason = redactPii(String(decision.reason)).value;
+      const where = rule === undefined ? 'by policy' : `by policy rule ${rule}`;
+      return refused(invocation, new AgentryError(decision.code ?? 'AGENTRY_FORBIDDEN', `${label} ${where}: ${reason}`), 'policy', tier, rule);
+    }
+    return afterPolicy(invocation, options, label, tier, decision.redact === true, rule);
+  } catch (error) {
+    return failedCheck(invocation, label, 'policy', tier, error);
+  }
+}
+
+/** The last check: personal data in the input, refused or redacted into the invocation passed on. */
+function afterPolicy(
+  invocation: Invocation,
+  options: ResolvedGovernanceOptions,
+  label: string,
+  tier: string | undefined,
+  forceRedact: boolean,
+  rule: string | undefined,
+): Admission {
+  try {
     const piiOptions = options.piiTypes === undefined ? noOptions : { types: options.piiTypes };
     const inputMode = forceRedact && options.piiInput === 'off' ? 'redact' : options.piiInput;
     let forwarded = invocation;
@@ -92,7 +141,7 @@ export async function admitInvocation(invocation: Invocation, options: ResolvedG
             hint: 'Remove personal data and secrets from the input; this agent does not accept them.',
             details: { pii: redaction.counts },
           }),
-          stage,
+          'pii',
           tier,
         );
       }
@@ -100,11 +149,19 @@ export async function admitInvocation(invocation: Invocation, options: ResolvedG
     }
     return { allowed: true, invocation: forwarded, tier, redactOutput: forceRedact || options.piiOutput === 'redact', inputCounts, rule };
   } catch (error) {
-    return refused(invocation, toAgentryError(error, 'AGENTRY_INTERNAL', `${label}: the ${stage} check failed`), stage, tier);
+    return failedCheck(invocation, label, 'pii', tier, error);
   }
 }
 
+function failedCheck(invocation: Invocation, label: string, stage: AuditStage, tier: string | undefined, error: unknown): Admission {
+  return refused(invocation, toAgentryError(error, 'AGENTRY_INTERNAL', `${label}: the ${stage} check failed`), stage, tier);
+}
+
 const noOptions = {};
+
+function isThenable<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function';
+}
 
 function refused(invocation: Invocation, error: AgentryError, stage: AuditStage, tier: string | undefined, rule?: string): Admission {
   error.requestId ??= invocation.requestId;

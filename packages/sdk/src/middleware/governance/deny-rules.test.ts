@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { compileDenyRules, findDenyRule } from './deny-rules';
-import { inputBytes, inputText } from './input-text';
+import { inputBytes, inputBytesOver, inputText } from './input-text';
 import { matchesNamePattern } from './name-pattern';
 
 describe('deny rules', () => {
@@ -28,6 +28,23 @@ describe('input helpers', () => {
   it('joins every string of an input and counts its UTF-8 JSON bytes', () => {
     expect(inputText({ a: 'one', b: [{ c: 'two' }, 3], d: null })).toBe('one\ntwo');
     expect(inputBytes({ text: 'é😀' })).toBe(new TextEncoder().encode(JSON.stringify({ text: 'é😀' })).length);
+  });
+
+  it('reports the exact UTF-8 JSON size only of inputs over the limit, whatever their shape', () => {
+    const inputs: unknown[] = [
+      { text: 'é😀\u0001'.repeat(40), list: [1, -0.0000012345678901234567, true, null, undefined, 'x'] },
+      [[[['deep']]]],
+      { when: new Date(0), nested: { toJSON: () => 'x'.repeat(500) } },
+      'plain text',
+    ];
+    for (const input of inputs) {
+      const bytes = inputBytes(input);
+      for (const limit of [1, bytes - 1, bytes, bytes + 1, 100_000]) expect(inputBytesOver(input, limit)).toBe(bytes > limit ? bytes : undefined);
+    }
+    const cyclic: Record<string, unknown> = {};
+    cyclic.a = cyclic;
+    cyclic.b = cyclic;
+    expect(() => inputBytesOver(cyclic, 1_000_000)).toThrow(TypeError);
   });
 
   it('matches names exactly or by * globs', () => {

@@ -1,12 +1,10 @@
-import { AgentryError, toAgentryError, type ErrorCode } from '../../contract';
+import { AgentryError, type ErrorCode } from '../../contract';
 import type { Invocation } from '../../core/invocation';
 import type { Middleware } from '../../core/middleware';
-import { admitInvocation, type Admission } from './admit-invocation';
 import type { AuditRecord, AuditStage } from './audit/audit-entry';
 import { resolveGovernanceOptions, type GovernanceOptions } from './governance-options';
-import { addPiiCounts, redactPii, type PiiCounts } from './pii/redact-pii';
-import { createStreamingRedactor, type StreamingRedactor } from './pii/streaming-redactor';
-import { isAllowedByTier, toolAccessStateKey, type ToolAccessCheck } from './tier-access';
+import { GovernedEvents, redactionsOf, type Allowed, type GovernanceRules, type RedactedOutput } from './governed-events';
+import { redactPii } from './pii/redact-pii';
 
 /**
  * Governance: input size limit, tier-based access to agents and tools, deny rules, a policy
@@ -73,7 +71,7 @@ export function governanceMiddleware(options: GovernanceOptions = {}): Middlewar
   }
 
   /** Records how an allowed call ended; with `onAuditError: 'fail'`, a success that cannot be recorded fails. */
-  async function recordAllowed(invocation: Invocation, admission: Allowed, outcome: 'succeeded' | 'failed' | 'cancelled', output: Output, code?: ErrorCode): Promise<void> {
+  async function recordAllowed(invocation: Invocation, admission: Allowed, outcome: 'succeeded' | 'failed' | 'cancelled', output: RedactedOutput, code?: ErrorCode): Promise<void> {
     const { tier, rule } = admission;
     try {
       await audit(invocation, {
@@ -95,91 +93,9 @@ export function governanceMiddleware(options: GovernanceOptions = {}): Middlewar
     }
   }
 
+  const rules: GovernanceRules = { resolved, piiOptions, refusal, recordAllowed };
   return {
     name: 'governance',
-    async *handle(invocation, next) {
-      const admission = await admitInvocation(invocation, resolved);
-      if (!admission.allowed) throw await refusal(invocation, admission.tier, admission.error, admission.stage, admission.rule);
-      const { tier } = admission;
-      const { tiers, audit: trail } = resolved;
-      if (tiers !== undefined) {
-        const check: ToolAccessCheck = (tool) => isAllowedByTier(tiers, tier, 'tools', tool);
-        invocation.state.set(toolAccessStateKey, check);
-      }
-      // Output redaction state: the streaming redactor is made at the first text delta (most
-      // calls stream none), the counts of tool-call arguments and result output add up here.
-      const output: Output = { redactor: undefined, counts: {} };
-      // Whether the call's outcome has been audited (or needs no record: no trail configured).
-      let recorded = false;
-      try {
-        for await (const event of next(admission.invocation)) {
-          if (event.type === 'text-delta' && admission.redactOutput) {
-            output.redactor ??= createStreamingRedactor({ ...piiOptions, holdBackChars: resolved.holdBackChars });
-            const text = output.redactor.push(event.text);
-            if (text !== '') yield { type: 'text-delta', text };
-            continue;
-          }
-          // Held text goes out before anything that follows it, so event order is kept.
-          if (output.redactor !== undefined) {
-            const held = output.redactor.flush();
-            if (held !== '') yield { type: 'text-delta', text: held };
-          }
-          if (event.type === 'tool-call') {
-            if (tiers !== undefined && !isAllowedByTier(tiers, tier, 'tools', event.name)) {
-              recorded = true;
-              const error = new AgentryError(
-                'AGENTRY_FORBIDDEN_TOOL',
-                `invoke ${invocation.agent}@${invocation.version} stopped: ${tier === undefined ? 'a tenant without a tier' : `tier ${tier}`} may not use tool ${event.name}`,
-                { requestId: invocation.requestId },
-              );
-              throw await refusal(invocation, tier, error, 'tool', undefined, redactionsOf(admission, output));
-            }
-            if (admission.redactOutput) {
-              const args = redactPii(event.args, piiOptions);
-              addPiiCounts(output.counts, args.counts);
-              yield args.total === 0 ? event : { ...event, args: args.value };
-            } else yield event;
-          } else if (event.type === 'result') {
-            let result = event.result;
-            if (admission.redactOutput) {
-              const redacted = redactPii(result.output, piiOptions);
-              addPiiCounts(output.counts, redacted.counts);
-              if (redacted.total > 0) result = { ...result, output: redacted.value };
-            }
-            recorded = true;
-            if (trail !== undefined) await recordAllowed(invocation, admission, 'succeeded', output);
-            yield result === event.result ? event : { type: 'result', result };
-          } else yield event;
-        }
-        if (output.redactor !== undefined) {
-          const held = output.redactor.flush();
-          if (held !== '') yield { type: 'text-delta', text: held };
-        }
-      } catch (error) {
-        if (!recorded) {
-          recorded = true;
-          if (trail !== undefined) {
-            const failure = toAgentryError(error);
-            await recordAllowed(invocation, admission, failure.code === 'AGENTRY_CANCELLED' ? 'cancelled' : 'failed', output, failure.code);
-          }
-        }
-        throw error;
-      } finally {
-        // The consumer stopped reading before the result: still one record per call.
-        if (!recorded && trail !== undefined) await recordAllowed(invocation, admission, 'cancelled', output);
-      }
-    },
+    handle: (invocation, next) => new GovernedEvents(invocation, next, rules),
   };
-}
-
-type Allowed = Extract<Admission, { allowed: true }>;
-
-/** What governance redacted from one call's output so far. */
-interface Output {
-  redactor: StreamingRedactor | undefined;
-  counts: PiiCounts;
-}
-
-function redactionsOf(admission: Allowed, output: Output): AuditRecord['redactions'] {
-  return { input: admission.inputCounts, output: addPiiCounts({ ...output.counts }, output.redactor?.counts ?? {}) };
 }
