@@ -2,6 +2,7 @@ import { AgentryError, isAgentryError, toAgentryError, type ErrorCode } from '..
 import type { AgentEvent, Invocation } from '../../core/invocation';
 import type { Next } from '../../core/middleware';
 import type { CounterStore } from '../../stores/counter-store';
+import { done, GatedEvents, type EventStep } from '../gated-events';
 import { budgetOf, resolveBudgetScopes, type BudgetLimits, type BudgetScope, type TenantScopeCache, type windowOf } from './budget-limits';
 import { addAll, reserveAll, type ReserveOutcome } from './budget-reservation';
 import { costToMicroUsd, formatMicroUsd, microUsdPerUsd } from './micro-usd';
@@ -53,8 +54,6 @@ const nothingRanCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
   'AGENTRY_AGENT_NOT_FOUND',
 ]);
 
-const done: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
-
 /** What a call holds in its budget counters until it is settled. */
 interface Settlement {
   readonly scopes: readonly BudgetScope[];
@@ -65,49 +64,28 @@ interface Settlement {
 
 /**
  * The events of one call under its budget: reserved before the first event is asked for, settled
- * once when the result passes, the call fails or its reader leaves. A hand-written iterator
- * rather than an async generator, as every event of every call goes through it: an event that
- * needs no counter work is handed on in the same turn it arrived.
+ * once when the result passes, the call fails or its reader leaves. An event that needs no
+ * counter work is handed on in the same turn it arrived (see GatedEvents).
  */
-export class BudgetedEvents implements AsyncIterableIterator<AgentEvent> {
-  private readonly invocation: Invocation;
-  private readonly downstream: Next;
-  private readonly rules: BudgetRules;
+export class BudgetedEvents extends GatedEvents<BudgetRules> {
   private readonly label: string;
-  /** Set once the first `next()` started the reservation; settled once it is in place. */
-  private opening: Promise<void> | undefined;
-  private finished = false;
-  private source: AsyncIterator<AgentEvent> | undefined;
   /** No budget applies (or the store failed open): events pass untouched. */
   private passThrough = false;
   /** Events to hand out before asking the source again (budget warnings). */
   private queued: AgentEvent[] | undefined;
-  /** Runs on the next `next()`: the rest of a step that had to deliver an event first. */
-  private afterDelivered: (() => Promise<IteratorResult<AgentEvent>>) | undefined;
   private call: Settlement | undefined;
   /** Running cost of the call in micro-dollars, as its events report it. */
   private running = 0;
   private usageCostUsd = 0;
   private chunkCostUsd = 0;
   private grewPastLimitInDryRun = false;
-  // Bound once per call rather than per event; assigned in the constructor so no name is attached.
-  private readonly onStep: (step: IteratorResult<AgentEvent>) => IteratorResult<AgentEvent> | Promise<IteratorResult<AgentEvent>>;
-  private readonly onError: (error: unknown) => Promise<never>;
 
   constructor(invocation: Invocation, downstream: Next, rules: BudgetRules) {
-    this.invocation = invocation;
-    this.downstream = downstream;
-    this.rules = rules;
+    super(invocation, downstream, rules);
     this.label = `${invocation.agent}@${invocation.version}`;
-    this.onStep = (step) => (step.done === true ? this.ended(step) : this.passing(step));
-    this.onError = (error) => this.failed(error);
   }
 
-  [Symbol.asyncIterator](): AsyncIterableIterator<AgentEvent> {
-    return this;
-  }
-
-  next(): Promise<IteratorResult<AgentEvent>> {
+  override next(): Promise<IteratorResult<AgentEvent>> {
     if (this.queued !== undefined) {
       const event = this.queued.shift()!;
       if (this.queued.length === 0) this.queued = undefined;
@@ -120,80 +98,28 @@ export class BudgetedEvents implements AsyncIterableIterator<AgentEvent> {
         return Promise.reject(error);
       }
     }
-    if (this.afterDelivered !== undefined) {
-      const after = this.afterDelivered;
-      this.afterDelivered = undefined;
-      return after();
-    }
-    if (this.finished) return Promise.resolve(done);
-    if (this.opening === undefined) {
-      this.opening = this.open();
-      return this.opening.then(
-        () => this.next(),
-        (error: unknown) => {
-          this.finished = true;
-          throw error;
-        },
-      );
-    }
-    let pending: Promise<IteratorResult<AgentEvent>>;
-    try {
-      pending = this.sourceOf().next();
-    } catch (error) {
-      return this.failed(error);
-    }
-    return pending.then(this.onStep, this.onError);
+    return super.next();
   }
 
   /** The reader left early: the call is charged as abandoned (its reservation, by default). */
-  async return(): Promise<IteratorResult<AgentEvent>> {
-    if (this.opening === undefined) {
-      // Closed before it started, like a generator: nothing reserved, nothing runs.
-      this.opening = Promise.resolve();
-      this.finished = true;
-      return done;
-    }
-    // A reservation still being made must be in place before it can be settled.
-    await this.opening.catch(() => {});
+  protected override async closeEarly(): Promise<IteratorResult<AgentEvent>> {
     this.queued = undefined;
     if (this.passThrough) return (await this.source?.return?.()) ?? done;
-    if (this.finished) return done;
-    this.afterDelivered = undefined;
-    if (this.source !== undefined) {
-      try {
-        await this.source.return?.();
-      } catch (error) {
-        return this.failed(error);
-      }
-    }
-    this.finished = true;
-    await this.settleAbandoned();
-    return done;
+    return super.closeEarly();
   }
 
-  async throw(error: unknown): Promise<IteratorResult<AgentEvent>> {
-    if (this.opening === undefined) {
-      this.opening = Promise.resolve();
-      this.finished = true;
-      throw error;
-    }
-    await this.opening.catch(() => {});
+  /** Under pass-through the source takes the reader's error itself, as it takes its `return()`. */
+  protected override async thrownIn(error: unknown): Promise<IteratorResult<AgentEvent>> {
     this.queued = undefined;
     if (this.passThrough) {
       if (this.source?.throw !== undefined) return this.source.throw(error);
       throw error;
     }
-    if (this.finished) throw error;
-    this.afterDelivered = undefined;
-    return this.failOwn(error);
-  }
-
-  private sourceOf(): AsyncIterator<AgentEvent> {
-    return (this.source ??= this.downstream(this.invocation)[Symbol.asyncIterator]());
+    return super.thrownIn(error);
   }
 
   /** Reserves the call's estimate in every scope; refuses, or queues the warnings to deliver first. */
-  private async open(): Promise<void> {
+  protected override async open(): Promise<void> {
     const { invocation, rules, label } = this;
     const budget = budgetOf(rules.limits, invocation);
     if (budget === undefined) {
@@ -269,35 +195,21 @@ export class BudgetedEvents implements AsyncIterableIterator<AgentEvent> {
   }
 
   /** Charge of a call that ended without its result's cost: its reservation, or what was observed. */
-  private settleAbandoned(): Promise<void> {
-    const reserved = this.call?.reserved ?? 0;
-    return this.settle(this.rules.chargeReserved ? Math.max(this.running, reserved) : this.running);
+  protected override abandoned(): Promise<void> | undefined {
+    const { call } = this;
+    if (call === undefined || call.settled) return undefined;
+    return this.settle(this.rules.chargeReserved ? Math.max(this.running, call.reserved) : this.running);
   }
 
-  private ended(step: IteratorResult<AgentEvent>): IteratorResult<AgentEvent> | Promise<IteratorResult<AgentEvent>> {
-    this.finished = true;
-    if (this.call === undefined || this.call.settled) return step;
-    return this.settleAbandoned().then(() => step);
+  /** The call failed: release the reservation on an inner refusal, else charge it. */
+  protected override failing(error: unknown): Promise<void> | undefined {
+    const { call } = this;
+    if (call === undefined || call.settled) return undefined;
+    const released = nothingRanCodes.has(toAgentryError(error).code);
+    return this.settle(released || !this.rules.chargeReserved ? this.running : Math.max(this.running, call.reserved));
   }
 
-  /** Failed here rather than in the source: the source is closed first, as a loop over it would. */
-  private async failOwn(error: unknown): Promise<never> {
-    const { source } = this;
-    if (source !== undefined) await Promise.resolve(source.return?.()).catch(() => {});
-    return this.failed(error);
-  }
-
-  /** The source failed: release the reservation on an inner refusal, else charge it; then fail. */
-  private async failed(error: unknown): Promise<never> {
-    this.finished = true;
-    if (this.call !== undefined && !this.call.settled) {
-      const released = nothingRanCodes.has(toAgentryError(error).code);
-      await this.settle(released || !this.rules.chargeReserved ? this.running : Math.max(this.running, this.call.reserved));
-    }
-    throw error;
-  }
-
-  private passing(step: IteratorYieldResult<AgentEvent>): IteratorResult<AgentEvent> | Promise<IteratorResult<AgentEvent>> {
+  protected override passing(step: IteratorYieldResult<AgentEvent>): EventStep {
     const event = step.value;
     if (event.type === 'result') return this.settle(costToMicroUsd(event.result.usage.costUsd)).then(() => step);
     const { rules, invocation } = this;
