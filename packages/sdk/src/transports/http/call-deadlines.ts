@@ -53,18 +53,21 @@ export interface CallDeadlineOptions {
 
 class Attempt implements AttemptAbort {
   aborted = false;
-  reason: unknown;
-  private target: ((reason: unknown) => void) | undefined;
-  private readonly onBind: (() => void) | undefined;
+  reason: unknown = undefined;
+  private target: ((reason: unknown) => void) | undefined = undefined;
+  private readonly owner: Deadlines | undefined;
+  /** The attempt's number, for its timeout message; 0 for the pause between attempts, which has no deadline of its own. */
+  readonly number: number;
 
-  constructor(onBind: (() => void) | undefined) {
-    this.onBind = onBind;
+  constructor(owner: Deadlines | undefined, number: number) {
+    this.owner = owner;
+    this.number = number;
   }
 
   bind(abort: (reason: unknown) => void): void {
     this.target = abort;
     if (this.aborted) abort(this.reason);
-    else this.onBind?.();
+    else this.owner?.armAttempt(this);
   }
 
   fire(reason: unknown): void {
@@ -72,6 +75,11 @@ class Attempt implements AttemptAbort {
     this.aborted = true;
     this.reason = reason;
     this.target?.(reason);
+  }
+
+  /** Fires with the attempt's own timeout. */
+  timeOut(label: string, attemptMs: number, requestId: string): void {
+    this.fire(new AgentryError('AGENTRY_TIMEOUT', `${label} timed out after ${attemptMs} ms (attempt ${this.number})`, { requestId }));
   }
 }
 
@@ -82,74 +90,115 @@ export function createCallDeadlines(
   signal: AbortSignal | undefined,
   stop: StopSource | undefined,
 ): CallDeadlines {
-  const totalAt = performance.now() + options.totalMs;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  return new Deadlines(options, label, requestId, signal, stop);
+}
+
+/** One object per call, its methods shared: no closures made per call beyond the timer's callback. */
+class Deadlines implements CallDeadlines {
+  private readonly attemptMs: number;
+  private readonly totalMs: number;
+  private readonly label: string;
+  private readonly requestId: string;
+  private readonly signal: AbortSignal | undefined;
+  private readonly stop: StopSource | undefined;
+  private readonly totalAt: number;
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  /** The attempt the timer and the followed signals are for. */
+  private current: Attempt | undefined = undefined;
   // Timers may fire a fraction of a millisecond before performance.now() reaches totalAt.
-  let totalFired = false;
-  let unlinkCaller = noop;
-  let unlinkStop = noop;
-  const totalError = (): AgentryError =>
-    new AgentryError('AGENTRY_TIMEOUT', `${label} timed out after ${options.totalMs} ms (total)`, { retryable: false, requestId });
+  private totalFired = false;
+  private unlinkCaller = noop;
+  private unlinkStop = noop;
+  private readonly onTimer = (): void => {
+    const attempt = this.current;
+    if (attempt === undefined) return;
+    if (this.timerIsTotal) {
+      this.totalFired = true;
+      attempt.fire(this.totalError());
+    } else attempt.timeOut(this.label, this.attemptMs, this.requestId);
+  };
+  private timerIsTotal = false;
+  private readonly fireCurrent = (reason: unknown): void => this.current?.fire(reason);
+
+  constructor(options: CallDeadlineOptions, label: string, requestId: string, signal: AbortSignal | undefined, stop: StopSource | undefined) {
+    this.attemptMs = options.attemptMs;
+    this.totalMs = options.totalMs;
+    this.label = label;
+    this.requestId = requestId;
+    this.signal = signal;
+    this.stop = stop;
+    this.totalAt = performance.now() + options.totalMs;
+  }
+
+  begin(number: number): AttemptAbort {
+    const attempt = new Attempt(this, number);
+    this.follow(attempt);
+    return attempt;
+  }
+
+  end(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.current = undefined;
+    this.unlinkCaller();
+    this.unlinkStop();
+    this.unlinkCaller = noop;
+    this.unlinkStop = noop;
+  }
+
+  cancelled(): boolean {
+    return this.signal?.aborted === true || this.stop?.aborted === true;
+  }
+
+  expired(): AgentryError | undefined {
+    return this.totalFired || performance.now() >= this.totalAt ? this.totalError() : undefined;
+  }
+
+  async pause(ms: number): Promise<void> {
+    // The pause ends early only for a cancel or a total deadline within it.
+    const waiting = new Attempt(undefined, 0);
+    const controller = new AbortController();
+    waiting.bind((reason) => controller.abort(reason));
+    this.follow(waiting);
+    this.arm(waiting, ms, false);
+    try {
+      if (performance.now() >= this.totalAt) waiting.fire(this.totalError());
+      await sleep(ms, controller.signal);
+    } catch {
+      throw waiting.reason;
+    } finally {
+      this.end();
+    }
+  }
+
+  /** Arms the attempt deadline once the attempt is bound (see {@link AttemptAbort.bind}). */
+  armAttempt(attempt: Attempt): void {
+    this.arm(attempt, this.attemptMs, true);
+  }
 
   /** Follows the caller's and the stop signal into `attempt`. */
-  function follow(attempt: Attempt): void {
-    const fire = (reason: unknown): void => attempt.fire(reason);
-    unlinkCaller = onAbort(signal, fire);
-    unlinkStop = stop === undefined ? noop : stop.subscribe(fire);
+  private follow(attempt: Attempt): void {
+    this.current = attempt;
+    this.unlinkCaller = onAbort(this.signal, this.fireCurrent);
+    this.unlinkStop = this.stop === undefined ? noop : this.stop.subscribe(this.fireCurrent);
   }
 
-  /** Arms one timer for `attempt`: the total deadline if it comes within `withinMs`, else `onTimeout` after `withinMs`. */
-  function arm(attempt: Attempt, withinMs: number, onTimeout: (() => void) | undefined): void {
-    if (timer !== undefined || attempt.aborted) return;
-    const remaining = totalAt - performance.now();
+  /** Arms one timer for `attempt`: the total deadline if it comes within `withinMs`, else (with `attemptTimeout`) the attempt's own after `withinMs`. */
+  private arm(attempt: Attempt, withinMs: number, attemptTimeout: boolean): void {
+    if (this.timer !== undefined || attempt.aborted) return;
+    const remaining = this.totalAt - performance.now();
     if (remaining <= withinMs) {
-      timer = setTimeout(() => {
-        totalFired = true;
-        attempt.fire(totalError());
-      }, Math.max(remaining, 0));
+      this.timerIsTotal = true;
+      this.timer = setTimeout(this.onTimer, Math.max(remaining, 0));
+    } else if (attemptTimeout) {
+      this.timerIsTotal = false;
+      this.timer = setTimeout(this.onTimer, withinMs);
     }
-    else if (onTimeout !== undefined) timer = setTimeout(onTimeout, withinMs);
   }
 
-  function end(): void {
-    clearTimeout(timer);
-    timer = undefined;
-    unlinkCaller();
-    unlinkStop();
-    unlinkCaller = noop;
-    unlinkStop = noop;
+  private totalError(): AgentryError {
+    return new AgentryError('AGENTRY_TIMEOUT', `${this.label} timed out after ${this.totalMs} ms (total)`, { retryable: false, requestId: this.requestId });
   }
-
-  return {
-    begin(number) {
-      const attempt: Attempt = new Attempt(() =>
-        arm(attempt, options.attemptMs, () =>
-          attempt.fire(new AgentryError('AGENTRY_TIMEOUT', `${label} timed out after ${options.attemptMs} ms (attempt ${number})`, { requestId })),
-        ),
-      );
-      follow(attempt);
-      return attempt;
-    },
-    end,
-    cancelled: () => signal?.aborted === true || stop?.aborted === true,
-    expired: () => (totalFired || performance.now() >= totalAt ? totalError() : undefined),
-    async pause(ms) {
-      // The pause ends early only for a cancel or a total deadline within it.
-      const waiting = new Attempt(undefined);
-      const controller = new AbortController();
-      waiting.bind((reason) => controller.abort(reason));
-      follow(waiting);
-      arm(waiting, ms, undefined);
-      try {
-        if (performance.now() >= totalAt) waiting.fire(totalError());
-        await sleep(ms, controller.signal);
-      } catch {
-        throw waiting.reason;
-      } finally {
-        end();
-      }
-    },
-  };
 }
 
 function noop(): void {}

@@ -143,24 +143,19 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
       ...extra,
     });
 
-  async function* stream(call: TransportCall): AsyncGenerator<StreamEvent[]> {
+  async function* stream(call: TransportCall): AsyncGenerator<readonly StreamEvent[]> {
     const label = `stream ${call.agent}`;
     const path = agentPath(call.agent, 'stream');
     const body = requestBody(call);
-    let lastId: string | undefined;
-    let lastSeq = 0;
+    // One reader for the whole call: it keeps the resume position (Last-Event-ID) across responses.
+    const reader = createSseEventReader(label);
     let delivered = false;
     let resumes = 0;
     for (;;) {
       const stall = createStallWatch(resolved.firstEventMs, resolved.idleMs, label, call.requestId);
+      const lastId = reader.lastId;
       const headers = requestHeaders(call, true, lastId === undefined ? streamAccept : { ...streamAccept, 'last-event-id': lastId });
       const request = target('POST', path, headers, body);
-      /** Sends the request and waits for a 200 head; any other answer becomes its AgentryError. */
-      const open = async (sent: StreamedRequest): Promise<StreamedRequest> => {
-        const head = await sent.head;
-        if (head.status !== 200) throw errorFromResponse(head.status, head.headers, head.text ?? '', label, call.requestId);
-        return sent;
-      };
       let response: StreamedRequest;
       try {
         if (delivered) {
@@ -171,7 +166,7 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
           const unlinkCaller = onAbort(call.signal, (reason) => sent.abort(reason));
           const unlinkStall = stall.subscribe((reason) => sent.abort(reason));
           try {
-            response = await open(sent);
+            response = await openStream(sent, label, call.requestId);
           } finally {
             unlinkCaller();
             unlinkStall();
@@ -187,7 +182,7 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
               // The deadlines start once the request is on its way.
               stall.start();
               attempt.bind((reason) => sent.abort(reason));
-              return open(sent);
+              return openStream(sent, label, call.requestId);
             },
             stall,
           );
@@ -196,26 +191,8 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
         stall.stop();
         throw classify(error, stall, label, call.requestId);
       }
+      if (resumes > 0) reader.restart();
       let finished = false;
-      // The events of the current chunk that go to the caller, and how the chunk ended the stream.
-      let batch: StreamEvent[] = [];
-      let resultSeen = false;
-      let errorEvent: Extract<StreamEvent, { type: 'error' }> | undefined;
-      const reader = createSseEventReader(label, (id, event) => {
-        // Nothing after the last event counts (its id neither).
-        if (resultSeen || errorEvent !== undefined) return;
-        const seq = sequenceOf(id);
-        if (seq !== undefined) {
-          if (seq <= lastSeq) return; // replayed on resume: already delivered
-          lastSeq = seq;
-          lastId = id;
-        }
-        if (event.type === 'error') errorEvent = event;
-        else {
-          batch.push(event);
-          if (event.type === 'result') resultSeen = true;
-        }
-      });
       // The body must also stop when the stall watch fires or the caller cancels after the head arrived.
       const unlinkStall = stall.subscribe((reason) => response.abort(reason));
       const unlinkCaller = onAbort(call.signal, (reason) => response.abort(reason));
@@ -231,21 +208,21 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
           stall.activity();
           if (reader.feed(chunk) === 0) continue;
           stall.event();
+          const events = reader.takeEvents();
+          const errorEvent = reader.errorEvent;
           if (errorEvent !== undefined) {
             finished = true;
-            if (batch.length > 0) yield batch;
+            if (events.length > 0) yield events;
             const error = agentryErrorFromWire(errorEvent.error);
             error.requestId ??= call.requestId;
             throw error;
           }
-          if (batch.length === 0) continue;
-          finished = resultSeen;
-          const ready = batch;
-          batch = [];
+          if (events.length === 0) continue;
+          finished = reader.resultSeen;
           delivered = true;
           // The caller's own pace must not count as the server's silence.
           stall.pause();
-          yield ready;
+          yield events;
           stall.resume();
           if (finished) return;
         }
@@ -255,7 +232,7 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
         if (finished) throw error;
         const failure = classify(error, stall, label, call.requestId);
         // A broken connection mid-stream resumes; a stall, a cancel or a protocol error ends the call.
-        const resumable = failure.code === 'AGENTRY_CONNECTION_FAILED' && lastId !== undefined && resumes < resolved.resumeLimit;
+        const resumable = failure.code === 'AGENTRY_CONNECTION_FAILED' && reader.lastId !== undefined && resumes < resolved.resumeLimit;
         if (!resumable) throw failure;
       } finally {
         stall.stop();
@@ -266,7 +243,7 @@ export function createHttpTransport(options: HttpTransportOptions): ClientTransp
         if (finished) response.discard(discardLimitBytes);
         else if (!response.ended) response.abort(new AgentryError('AGENTRY_CANCELLED', `${label}: the stream was left before its end`, { requestId: call.requestId }));
       }
-      if (lastId === undefined) {
+      if (reader.lastId === undefined) {
         throw new AgentryError('AGENTRY_PROTOCOL_ERROR', `${label}: the stream ended before its first event`, { requestId: call.requestId, retryable: true });
       }
       if (resumes >= resolved.resumeLimit) {
@@ -307,26 +284,11 @@ function callFor(signal: AbortSignal | undefined): Pick<TransportCall, 'requestI
 
 const streamAccept: Record<string, string> = { accept: 'text/event-stream' };
 
-/** The sequence number after the last `.` of an event id (`<streamId>.<seq>`). */
-function sequenceOf(id: string | undefined): number | undefined {
-  if (id === undefined) return undefined;
-  // Per event, so the usual all-digits tail is read without slicing a string.
-  let seq = 0;
-  let at = id.length - 1;
-  for (; at >= 0 && id.length - at <= 15; at--) {
-    const code = id.charCodeAt(at);
-    if (code === 46 /* . */) break;
-    if (code < 48 || code > 57) return sequenceOfSlowly(id);
-  }
-  if (at === id.length - 1 || (at >= 0 && id.charCodeAt(at) !== 46) || (at < 0 && id.length > 15)) return sequenceOfSlowly(id);
-  for (let digit = at + 1; digit < id.length; digit++) seq = seq * 10 + (id.charCodeAt(digit) - 48);
-  return seq;
-}
-
-/** `Number()` of the text after the last `.`, as the wire allows any id. */
-function sequenceOfSlowly(id: string): number | undefined {
-  const seq = Number(id.slice(id.lastIndexOf('.') + 1));
-  return Number.isSafeInteger(seq) ? seq : undefined;
+/** Waits for the head of a streamed request: a 200 opens the stream, any other answer becomes its AgentryError. */
+async function openStream(sent: StreamedRequest, label: string, requestId: string): Promise<StreamedRequest> {
+  const head = await sent.head;
+  if (head.status !== 200) throw errorFromResponse(head.status, head.headers, head.text ?? '', label, requestId);
+  return sent;
 }
 
 /** Normalises whatever an attempt threw, preferring the reason it was cancelled for (a signal or an {@link AttemptAbort}). */

@@ -18,90 +18,109 @@ export interface StallWatch extends StopSource {
 
 /**
  * Ends a stream that stays silent too long: `firstEventMs` from {@link StallWatch.start} until
- * the first event, then `idleMs` between chunks. Keeps timestamps rather than re-arming a timer per event (the hot path), and
- * tells its listeners directly: no AbortController and event-target listeners per stream.
+ * the first event, then `idleMs` between chunks. Keeps timestamps rather than re-arming a timer
+ * per event (the hot path), and tells its listeners directly: no AbortController and
+ * event-target listeners per stream. One object per stream, its methods shared (a class, not a
+ * dozen closures and accessor pairs made per call).
  */
 export function createStallWatch(firstEventMs: number, idleMs: number, label: string, requestId: string): StallWatch {
-  let aborted = false;
-  let reason: unknown;
-  let listeners: Array<(reason: unknown) => void> = [];
-  let sawEvent = false;
-  let paused = false;
-  let last = 0;
-  let started = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  function check(): void {
-    if (paused) {
-      timer = setTimeout(check, idleMs);
+  return new TimestampStallWatch(firstEventMs, idleMs, label, requestId);
+}
+
+class TimestampStallWatch implements StallWatch {
+  aborted = false;
+  reason: unknown = undefined;
+  private readonly firstEventMs: number;
+  private readonly idleMs: number;
+  private readonly label: string;
+  private readonly requestId: string;
+  /** Most streams have one or two listeners at a time; the array is made for the first. */
+  private listeners: Array<(reason: unknown) => void> | undefined = undefined;
+  private sawEvent = false;
+  private paused = false;
+  private last = 0;
+  private started = false;
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
+  private readonly check = (): void => {
+    if (this.paused) {
+      this.timer = setTimeout(this.check, this.idleMs);
       return;
     }
-    const limit = sawEvent ? idleMs : firstEventMs;
-    const elapsed = performance.now() - last;
+    const limit = this.sawEvent ? this.idleMs : this.firstEventMs;
+    const elapsed = performance.now() - this.last;
     if (elapsed >= limit) {
-      const silence = sawEvent ? `no activity for ${idleMs} ms` : `no event within ${firstEventMs} ms`;
-      fire(new AgentryError('AGENTRY_STREAM_STALLED', `${label} stalled: ${silence}`, { requestId }));
+      const silence = this.sawEvent ? `no activity for ${this.idleMs} ms` : `no event within ${this.firstEventMs} ms`;
+      this.fire(new AgentryError('AGENTRY_STREAM_STALLED', `${this.label} stalled: ${silence}`, { requestId: this.requestId }));
     } else {
-      timer = setTimeout(check, limit - elapsed);
+      this.timer = setTimeout(this.check, limit - elapsed);
+    }
+  };
+
+  constructor(firstEventMs: number, idleMs: number, label: string, requestId: string) {
+    this.firstEventMs = firstEventMs;
+    this.idleMs = idleMs;
+    this.label = label;
+    this.requestId = requestId;
+  }
+
+  start(): void {
+    if (this.started) return;
+    this.started = true;
+    this.last = performance.now();
+    this.timer = setTimeout(this.check, this.firstEventMs);
+  }
+
+  subscribe(listener: (reason: unknown) => void): () => void {
+    if (this.aborted) {
+      listener(this.reason);
+      return noop;
+    }
+    (this.listeners ??= []).push(listener);
+    return () => {
+      const at = this.listeners?.indexOf(listener) ?? -1;
+      if (at !== -1) this.listeners!.splice(at, 1);
+    };
+  }
+
+  activity(): void {
+    if (this.sawEvent) this.last = performance.now();
+  }
+
+  event(): void {
+    this.last = performance.now();
+    if (!this.sawEvent) {
+      // From now on the idle deadline applies. A pending check that comes no later than it
+      // re-arms itself from the timestamps; only a shorter idle deadline needs a new timer.
+      this.sawEvent = true;
+      if (this.timer !== undefined && this.idleMs < this.firstEventMs) {
+        clearTimeout(this.timer);
+        this.timer = setTimeout(this.check, this.idleMs);
+      }
     }
   }
-  function fire(stalled: AgentryError): void {
-    aborted = true;
-    reason = stalled;
-    const notified = listeners;
-    listeners = [];
-    for (const listener of notified) listener(stalled);
+
+  pause(): void {
+    this.paused = true;
   }
-  return {
-    get aborted() {
-      return aborted;
-    },
-    get reason() {
-      return reason;
-    },
-    start() {
-      if (started) return;
-      started = true;
-      last = performance.now();
-      timer = setTimeout(check, firstEventMs);
-    },
-    subscribe(listener) {
-      if (aborted) {
-        listener(reason);
-        return noop;
-      }
-      listeners.push(listener);
-      return () => {
-        listeners = listeners.filter((candidate) => candidate !== listener);
-      };
-    },
-    activity() {
-      if (sawEvent) last = performance.now();
-    },
-    event() {
-      last = performance.now();
-      if (!sawEvent) {
-        // From now on the idle deadline applies. A pending check that comes no later than it
-        // re-arms itself from the timestamps; only a shorter idle deadline needs a new timer.
-        sawEvent = true;
-        if (timer !== undefined && idleMs < firstEventMs) {
-          clearTimeout(timer);
-          timer = setTimeout(check, idleMs);
-        }
-      }
-    },
-    pause() {
-      paused = true;
-    },
-    resume() {
-      paused = false;
-      last = performance.now();
-    },
-    stop() {
-      // A watch stopped before it started never starts.
-      started = true;
-      clearTimeout(timer);
-    },
-  };
+
+  resume(): void {
+    this.paused = false;
+    this.last = performance.now();
+  }
+
+  stop(): void {
+    // A watch stopped before it started never starts.
+    this.started = true;
+    clearTimeout(this.timer);
+  }
+
+  private fire(stalled: AgentryError): void {
+    this.aborted = true;
+    this.reason = stalled;
+    const notified = this.listeners;
+    this.listeners = undefined;
+    if (notified !== undefined) for (const listener of notified) listener(stalled);
+  }
 }
 
 function noop(): void {}
