@@ -13,6 +13,7 @@ import {
   jobSchema,
   jobWebhookPayloadSchema,
   streamEventSchema,
+  usageReportSchema,
   usageSchema,
 } from '../packages/sdk/src/contract';
 
@@ -50,6 +51,7 @@ const wireSchemas: Record<string, z.ZodType> = {
   job: jobSchema,
   'job-webhook-payload': jobWebhookPayloadSchema,
   usage: usageSchema,
+  'usage-report': usageReportSchema,
   'agent-manifest': agentManifestSchema,
   'agent-list': agentListSchema,
   'error-envelope': errorEnvelopeSchema,

@@ -8,3 +8,4 @@ export * from './job';
 export * from './agent-manifest';
 export type * from './model-provider';
 export * from './usage-event';
+export * from './usage-report';

@@ -102,7 +102,8 @@ function constantTimeEqual(a: string, b: string): boolean {
   return difference === 0;
 }
 
-function bearerToken(authorization: string | undefined): string | undefined {
+/** The token of `Authorization: Bearer <token>` (scheme case-insensitive), or undefined. */
+export function bearerToken(authorization: string | undefined): string | undefined {
   if (authorization === undefined || authorization.length < 8) return undefined;
   // The scheme is case-insensitive (RFC 9110); compare without building a regex per request.
   if (!authorization.startsWith('Bearer ') && authorization.slice(0, 7).toLowerCase() !== 'bearer ') return undefined;

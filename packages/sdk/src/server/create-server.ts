@@ -1,18 +1,23 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
 import { AgentryError, toAgentryError } from '../contract';
 import { createRuntime, type Runtime } from '../runtime';
 import { createTenantResolver } from './authenticate';
 import { createInFlightTracker } from './in-flight-tracker';
+import type { InvocationObserver } from './invocation-observer';
 import { invokeRoute } from './invoke-route';
 import { cancelJobRoute, createJobRoute, getJobRoute } from './job-routes';
 import { requestIdFrom } from './request-id';
 import { isApiRoute, matchRoute, type Route } from './router';
 import { sendError, sendJson } from './send-json';
 import type { RequestContext, ServerContext } from './server-context';
+import { createServerObservability } from './server-observability';
+import type { ServerMetrics } from './server-metrics';
 import { resolveServerOptions, type ServerOptions } from './server-options';
 import { streamRoute } from './stream-route';
 import { createStreamRegistry } from './stream-registry';
+import { usageRoute } from './usage-route';
 
 /** Options of {@link AgentryServer.listen}. */
 export interface ListenOptions {
@@ -42,6 +47,11 @@ export interface AgentryServer {
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
   /** The runtime the server hosts. */
   readonly runtime: Runtime;
+  /**
+   * The server's own prom-client registry (what `GET /metrics` serves), to merge into an
+   * exposition of yours with `Registry.merge`; undefined with `metrics: false`.
+   */
+  readonly metricsRegistry: Registry | undefined;
 }
 
 const healthy = { status: 'ok' } as const;
@@ -60,11 +70,22 @@ const ready = { status: 'ready' } as const;
  */
 export function createServer(options: ServerOptions): AgentryServer {
   const resolved = resolveServerOptions(options);
-  const runtime = options.runtime ?? createRuntime(runtimeOptionsOf(options));
-  const resolveTenant = createTenantResolver(resolved.apiKeys);
-  const streams = createStreamRegistry({ replayWindowMs: resolved.replayWindowMs, maxEventsPerStream: resolved.maxEventsPerStream });
-  const server: ServerContext = { runtime, options: resolved, streams };
+  const streams = createStreamRegistry({
+    replayWindowMs: resolved.replayWindowMs,
+    maxEventsPerStream: resolved.maxEventsPerStream,
+    maxRunning: resolved.maxConcurrentStreams,
+    maxRetained: resolved.maxRetainedStreams,
+  });
   const inFlight = createInFlightTracker();
+  const observability = createServerObservability(
+    resolved,
+    { given: options.runtime !== undefined, observer: options.observer },
+    { inFlight: () => inFlight.count, streams },
+  );
+  const { metrics, metricsRoute, usage } = observability;
+  const runtime = options.runtime ?? createRuntime(runtimeOptionsOf(options, observability.observer));
+  const resolveTenant = createTenantResolver(resolved.apiKeys);
+  const server: ServerContext = { runtime, options: resolved, streams, metrics, usage };
   let closing = false;
   let closed: Promise<void> | undefined;
   let httpServer: Server | undefined;
@@ -74,6 +95,7 @@ export function createServer(options: ServerOptions): AgentryServer {
     // Every answer while closing asks the client to go elsewhere for its next request.
     if (closing) response.setHeader('connection', 'close');
     const requestId = requestIdFrom(request.headers['x-request-id']);
+    if (metrics !== undefined) return handleMeasured(request, response, requestId, metrics);
     try {
       // Routes answer synchronously when they can (health, errors); only a promise is chained.
       const pending = dispatch(matchRoute(request.method, request.url), request, response, requestId);
@@ -81,6 +103,30 @@ export function createServer(options: ServerOptions): AgentryServer {
     } catch (error) {
       fail(error, response, requestId);
     }
+    return settled;
+  }
+
+  /** {@link handle}, counting the request by route template and status once it is answered. */
+  function handleMeasured(request: IncomingMessage, response: ServerResponse, requestId: string, measure: ServerMetrics): Promise<void> {
+    const startedAt = performance.now();
+    let route: Route | undefined;
+    try {
+      route = matchRoute(request.method, request.url);
+      const pending = dispatch(route, request, response, requestId);
+      if (pending !== undefined) {
+        const matched = route;
+        return pending.then(
+          () => measure.requestEnded(matched, request.method, response.statusCode, startedAt),
+          (error: unknown) => {
+            fail(error, response, requestId);
+            measure.requestEnded(matched, request.method, response.statusCode, startedAt);
+          },
+        );
+      }
+    } catch (error) {
+      fail(error, response, requestId);
+    }
+    measure.requestEnded(route, request.method, response.statusCode, startedAt);
     return settled;
   }
 
@@ -100,6 +146,11 @@ export function createServer(options: ServerOptions): AgentryServer {
     }
     if (route.name === 'not-found') throw new AgentryError('AGENTRY_NOT_FOUND', `no route for ${request.method} ${truncate(request.url)}`);
     if (route.name === 'healthz') return sendJson(response, 200, healthy, requestId);
+    // Scraped while closing too: a drain is when an operator most wants to see the server.
+    if (route.name === 'metrics') {
+      if (metricsRoute === undefined) throw new AgentryError('AGENTRY_NOT_FOUND', 'GET /metrics: metrics are off on this server (`metrics: false`)');
+      return metricsRoute(request, response, requestId);
+    }
     if (route.name === 'readyz') {
       if (closing || !runtime.accepting) throw shuttingDown();
       return sendJson(response, 200, ready, requestId);
@@ -116,6 +167,8 @@ export function createServer(options: ServerOptions): AgentryServer {
     switch (route.name) {
       case 'list-agents':
         return sendJson(response, 200, { agents: runtime.agents() }, requestId);
+      case 'usage':
+        return usageRoute(usage, context);
       case 'invoke':
         return invokeRoute(server, context, route.agent);
       case 'stream':
@@ -136,11 +189,13 @@ export function createServer(options: ServerOptions): AgentryServer {
     // Work is done; its responses (and stream followers) may still be writing.
     await inFlight.idle(Math.max(deadline - Date.now(), 1_000));
     streams.close();
+    observability.stop();
     if (httpServer !== undefined) await stopListening(httpServer);
   }
 
   return {
     runtime,
+    metricsRegistry: metrics?.registry,
     handle,
     async listen(listenOptions = {}) {
       const port = listenOptions.port ?? 8787;
@@ -184,11 +239,25 @@ function stopListening(httpServer: Server): Promise<void> {
   });
 }
 
-function runtimeOptionsOf(options: ServerOptions): Parameters<typeof createRuntime>[0] {
+function runtimeOptionsOf(options: ServerOptions, observer: InvocationObserver | undefined): Parameters<typeof createRuntime>[0] {
   // Server-only fields stay here; everything else is the runtime's.
-  const { runtime: _runtime, apiKeys: _apiKeys, limits: _limits, streams: _streams, shutdownTimeoutMs: _shutdown, packs, ...runtimeOptions } = options;
-  return { ...runtimeOptions, packs: packs ?? [] };
+  const {
+    runtime: _runtime,
+    apiKeys: _apiKeys,
+    limits: _limits,
+    streams: _streams,
+    shutdownTimeoutMs: _shutdown,
+    metrics: _metrics,
+    usage: _usage,
+    observer: _observer,
+    packs,
+    ...runtimeOptions
+  } = options;
+  if (observer === undefined) return { ...runtimeOptions, packs: packs ?? [] };
+  // Outermost, so it sees what the other middleware refuse, as the meter does.
+  return { ...runtimeOptions, packs: packs ?? [], middleware: [observer, ...(runtimeOptions.middleware ?? [])] };
 }
+
 
 function shuttingDown(): AgentryError {
   return new AgentryError('AGENTRY_SHUTTING_DOWN', 'the server is shutting down and accepts no new requests', { retryAfterSeconds: 5 });

@@ -2,7 +2,7 @@ import { AgentryError } from '../contract';
 
 /** What a request's method and path name. */
 export type Route =
-  | { readonly name: 'healthz' | 'readyz' | 'list-agents' }
+  | { readonly name: 'healthz' | 'readyz' | 'metrics' | 'list-agents' | 'usage' }
   | { readonly name: 'invoke' | 'stream' | 'create-job'; readonly agent: string }
   | { readonly name: 'get-job' | 'cancel-job'; readonly jobId: string }
   | { readonly name: 'not-found' }
@@ -11,7 +11,9 @@ export type Route =
 const notFound: Route = { name: 'not-found' };
 const healthz: Route = { name: 'healthz' };
 const readyz: Route = { name: 'readyz' };
+const metrics: Route = { name: 'metrics' };
 const listAgents: Route = { name: 'list-agents' };
+const usage: Route = { name: 'usage' };
 
 /**
  * Maps a method and request target to a route of agentry.v1. Plain string work, no regex: it runs
@@ -26,7 +28,9 @@ export function matchRoute(method: string | undefined, target: string | undefine
 
   if (path === '/healthz') return method === 'GET' ? healthz : notAllowed('GET');
   if (path === '/readyz') return method === 'GET' ? readyz : notAllowed('GET');
+  if (path === '/metrics') return method === 'GET' ? metrics : notAllowed('GET');
   if (path === '/v1/agents') return method === 'GET' ? listAgents : notAllowed('GET');
+  if (path === '/v1/usage') return method === 'GET' ? usage : notAllowed('GET');
 
   if (path.startsWith('/v1/agents/')) {
     const rest = path.slice('/v1/agents/'.length);
@@ -52,7 +56,7 @@ export function matchRoute(method: string | undefined, target: string | undefine
 
 /** True for routes under `/v1`, which need an API key. */
 export function isApiRoute(route: Route): boolean {
-  return route.name !== 'healthz' && route.name !== 'readyz' && route.name !== 'not-found' && route.name !== 'method-not-allowed';
+  return route.name !== 'healthz' && route.name !== 'readyz' && route.name !== 'metrics' && route.name !== 'not-found' && route.name !== 'method-not-allowed';
 }
 
 function agentAction(action: string): 'invoke' | 'stream' | 'create-job' | undefined {

@@ -116,3 +116,53 @@ export async function waitFor<Value>(check: () => Value | undefined | Promise<Va
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
+
+/** One sample line of a Prometheus text exposition. */
+export interface ExpositionSample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+const helpLine = /^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (.*)$/;
+const typeLine = /^# TYPE ([a-zA-Z_:][a-zA-Z0-9_:]*) (counter|gauge|histogram|summary|untyped)$/;
+const sampleLine = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{((?:[a-zA-Z_][a-zA-Z0-9_]*="(?:[^"\\\n]|\\[\\"n])*",?)*)\})? ([^ ]+)(?: -?\d+)?$/;
+const labelPair = /([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\\n]|\\[\\"n])*)"/g;
+
+/**
+ * Parses the Prometheus text format (0.0.4) strictly: every line must be a HELP, a TYPE, a sample
+ * of a family whose TYPE came before it (histograms as `_bucket`, `_sum`, `_count`), or blank.
+ * Throws naming the first line that is not.
+ */
+export function parseExposition(text: string): ExpositionSample[] {
+  if (!text.endsWith('\n')) throw new Error('exposition: the text must end with a line feed');
+  const types = new Map<string, string>();
+  const samples: ExpositionSample[] = [];
+  for (const line of text.slice(0, -1).split('\n')) {
+    if (line === '' || helpLine.test(line)) continue;
+    const type = typeLine.exec(line);
+    if (type !== null) {
+      if (types.has(type[1]!)) throw new Error(`exposition: a second TYPE for ${type[1]}`);
+      types.set(type[1]!, type[2]!);
+      continue;
+    }
+    const sample = sampleLine.exec(line);
+    if (sample === null) throw new Error(`exposition: not a HELP, TYPE or sample line: ${line}`);
+    const [, name, labelText = '', valueText] = sample as unknown as [string, string, string | undefined, string];
+    const family = types.has(name) ? name : name.replace(/_(bucket|sum|count)$/, '');
+    if (types.get(family) === undefined) throw new Error(`exposition: sample ${name} has no TYPE before it`);
+    if (family !== name && types.get(family) !== 'histogram' && types.get(family) !== 'summary') throw new Error(`exposition: ${name} is not a sample of ${family}`);
+    // Prometheus reads NaN in any case (prom-client writes `Nan`), like Go's ParseFloat.
+    const value = valueText === '+Inf' ? Infinity : valueText === '-Inf' ? -Infinity : valueText.toLowerCase() === 'nan' ? Number.NaN : Number(valueText);
+    if (Number.isNaN(value) && valueText.toLowerCase() !== 'nan') throw new Error(`exposition: ${name} has the value ${valueText}`);
+    const labels: Record<string, string> = {};
+    for (const [, labelName, labelValue] of labelText.matchAll(labelPair)) labels[labelName!] = labelValue!.replace(/\\(.)/g, (_, char: string) => (char === 'n' ? '\n' : char));
+    samples.push({ name, labels, value });
+  }
+  return samples;
+}
+
+/** The value of the sample `name` whose labels include `labels`; undefined when there is none. */
+export function sampleValue(samples: readonly ExpositionSample[], name: string, labels: Record<string, string> = {}): number | undefined {
+  return samples.find((sample) => sample.name === name && Object.entries(labels).every(([key, value]) => sample.labels[key] === value))?.value;
+}

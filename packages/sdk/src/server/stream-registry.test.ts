@@ -68,3 +68,43 @@ describe('parseEventId', () => {
     }
   });
 });
+
+describe('createStreamRegistry bounds', () => {
+  it('reserves places up to maxRunning; a place frees when its stream ends or is released unused', () => {
+    const registry = createStreamRegistry({ replayWindowMs: 1_000, maxEventsPerStream: 10, maxRunning: 2 });
+    expect(registry.reserve()).toBe(true);
+    expect(registry.reserve()).toBe(true);
+    expect(registry.reserve()).toBe(false);
+    const stream = registry.create('t', 'a');
+    registry.release();
+    expect(registry.running).toBe(1);
+    expect(registry.reserve()).toBe(true);
+    expect(registry.reserve()).toBe(false);
+    stream.end();
+    expect(registry.running).toBe(1);
+    expect(registry.reserve()).toBe(true);
+    registry.close();
+  });
+
+  it('keeps at most maxRetained finished streams, forgetting the one that finished first, and never a running one', () => {
+    const registry = createStreamRegistry({ replayWindowMs: 60_000, maxEventsPerStream: 10, maxRetained: 1 });
+    const live = registry.create('t', 'a');
+    const first = registry.create('t', 'a');
+    const second = registry.create('t', 'a');
+    first.end();
+    second.end();
+    expect(registry.find(first.streamId, 't', 'a')).toBeUndefined();
+    expect(registry.find(second.streamId, 't', 'a')).toBe(second);
+    expect(registry.find(live.streamId, 't', 'a')).toBe(live);
+    expect({ running: registry.running, retained: registry.retained, evicted: registry.evicted }).toEqual({ running: 1, retained: 1, evicted: 1 });
+    registry.close();
+  });
+
+  it('keeps no finished stream with maxRetained 0', () => {
+    const registry = createStreamRegistry({ replayWindowMs: 60_000, maxEventsPerStream: 10, maxRetained: 0 });
+    const stream = registry.create('t', 'a');
+    stream.end();
+    expect(registry.find(stream.streamId, 't', 'a')).toBeUndefined();
+    expect(registry.size).toBe(0);
+  });
+});
