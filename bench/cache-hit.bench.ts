@@ -35,7 +35,7 @@ export async function runCacheHitBench(options: { iterations: number; warmup: nu
       peer,
       {
         name: 'agentry memory cache lookup',
-        includes: 'cache.has(): canonical JSON of the input, key from tenant + agent@version, one store read of entry + generation token, validity check',
+        includes: 'cache.has(): canonical JSON of the input, keyed with the namespace of tenant + agent@version, reads of the entry and the generation token, validity check',
         run: () => memoryCache.has(target),
       },
     ],

@@ -21,6 +21,8 @@ export interface KeyValueStore {
    * (a cache lookup) skip a turn of the event loop. Optional, and only where reads need no I/O.
    */
   getManyNow?(keys: readonly string[]): unknown[];
+  /** `get` answered synchronously, on the same terms as {@link KeyValueStore.getManyNow}. */
+  getNow?(key: string): unknown;
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;
   /** Writes only when the key is absent; true when it wrote. Atomic in every implementation. */
   setIfAbsent(key: string, value: unknown, options?: SetOptions): Promise<boolean>;

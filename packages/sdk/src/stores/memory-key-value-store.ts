@@ -99,6 +99,7 @@ export function createMemoryKeyValueStore(options: MemoryKeyValueStoreOptions = 
       return readMany(keys);
     },
     getManyNow: readMany,
+    getNow: (key) => live(key)?.value,
     async set(key, value, setOptions) {
       write(key, value, setOptions);
     },

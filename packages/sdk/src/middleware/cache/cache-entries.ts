@@ -16,6 +16,8 @@ export interface CacheLookup {
 export interface CacheEntries {
   /** Synchronous where the store reads synchronously (in process), so a hit skips a turn of the event loop. */
   lookup(key: string, agent: string, tags: readonly string[], readEntry: boolean): CacheLookup | Promise<CacheLookup>;
+  /** Whether a current entry exists: {@link CacheEntries.lookup} without the generations a run would need. */
+  found(key: string, agent: string, tags: readonly string[]): boolean | Promise<boolean>;
   write(key: string, agent: string, runJson: string, generations: CacheGenerations): Promise<void>;
   /** Grows an entry's lifetime after a hit, in the background. */
   extend(key: string, entry: CacheEntry): void;
@@ -58,6 +60,23 @@ export function createCacheEntries(options: ResolvedCacheOptions, stats: CacheSt
       } catch {
         return degraded(stats);
       }
+    },
+
+    found(key, agent, tags) {
+      // The common in-process case (no tags) reads two keys with nothing allocated but the answer.
+      if (tags.length === 0 && store.getNow !== undefined) {
+        try {
+          const stored = store.getNow(key);
+          if (!isCacheEntry(stored)) return false;
+          const agentToken = store.getNow(agentGenerationKey(agent));
+          return typeof agentToken === 'string' && stored.generations.agent === agentToken && !hasOwnKeys(stored.generations.tags);
+        } catch {
+          degraded(stats);
+          return false;
+        }
+      }
+      const lookup = this.lookup(key, agent, tags, true);
+      return lookup instanceof Promise ? lookup.then(isFound) : isFound(lookup);
     },
 
     async write(key, agent, runJson, generations) {
@@ -117,6 +136,15 @@ function lookupOf(values: readonly unknown[], tags: readonly string[], readEntry
   for (let index = 0; index < tags.length; index++) generations.tags[tags[index]!] = token(values[first + 1 + index]);
   const stored = readEntry ? values[0] : undefined;
   return { entry: isCacheEntry(stored) && isCurrent(stored, generations) ? stored : undefined, generations };
+}
+
+function isFound(lookup: CacheLookup): boolean {
+  return lookup.entry !== undefined;
+}
+
+function hasOwnKeys(record: Record<string, unknown>): boolean {
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
+  return false;
 }
 
 /** A lookup the store failed: a miss that writes nothing. */

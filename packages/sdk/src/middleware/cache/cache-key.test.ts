@@ -47,4 +47,19 @@ describe('cacheEntryKey', () => {
       { numRuns: 2_000 },
     );
   });
+
+  it('never hands a namespace to another tenant, even after its registry is cleared to bound memory', () => {
+    const key = (tenant: string) => cacheEntryKey({ tenant, agent: 'a', version: '1', input: 'q' }, undefined, true);
+    const before = key('first');
+    const seen = new Map<string, string>([[before, 'first']]);
+    // More namespaces than the registry keeps: it is cleared on the way.
+    for (let index = 0; index < 100_001; index++) {
+      const tenant = `t${index}`;
+      const made = key(tenant);
+      expect(seen.get(made) ?? tenant).toBe(tenant);
+      seen.set(made, tenant);
+    }
+    const after = key('first');
+    expect(seen.get(after) ?? 'first').toBe('first');
+  });
 });

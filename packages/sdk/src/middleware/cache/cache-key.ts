@@ -25,12 +25,14 @@ const maxTextKeyLength = 512;
 export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inProcess = false): string {
   const { tenant, agent, version } = target;
   if (inProcess) {
-    // One JSON array of every field: unambiguous, and, when the input is already canonical,
-    // made by a single JSON.stringify, so the key is a flat string (a concatenated one costs the
-    // Map lookup more than building it did). Hashed keys never start with '['.
+    // A number for the namespace (tenant, agent, version, vary) and the input's JSON in one
+    // array: unambiguous, short, and, when the input is already canonical, made by a single
+    // JSON.stringify, so the key is a flat string (a concatenated one costs the Map lookup more
+    // than building it did). Hashed keys never start with '['.
+    const namespace = namespaceOf(tenant, agent, version, vary);
     const key = isCanonicalAsIs(target.input, 0)
-      ? JSON.stringify([tenant, agent, version, vary ?? null, target.input])
-      : `${JSON.stringify([tenant, agent, version, vary ?? null]).slice(0, -1)},${canonicalJson(target.input)}]`;
+      ? JSON.stringify([namespace, target.input])
+      : `[${namespace},${canonicalJson(target.input)}]`;
     if (key.length <= maxTextKeyLength) return key;
   }
   const material = `${JSON.stringify([tenant, agent, version, vary ?? null])}\n${canonicalJson(target.input)}`;
@@ -43,6 +45,51 @@ export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inP
     recentKeys.set(material, key);
   }
   return key;
+}
+
+/**
+ * Process-wide numbers of in-process key namespaces: tenant → agent → version → vary. Looking up
+ * these short strings (whose hashes V8 keeps) costs less than writing and hashing them into every
+ * key. Numbers are never reused, even after the registry is cleared to bound its memory: a
+ * cleared namespace gets a new number, so its old entries can only be missed, never served to
+ * another namespace.
+ */
+const namespaces = new Map<string, Map<string, Map<string, Map<string | undefined, number>>>>();
+let namespaceCount = 0;
+let nextNamespace = 0;
+const maxNamespaces = 100_000;
+
+// The last namespace looked up: calls tend to come in runs of one tenant and agent.
+let last = { tenant: '', agent: '', version: '', vary: undefined as string | undefined, namespace: -1 };
+
+function namespaceOf(tenant: string, agent: string, version: string, vary: string | undefined): number {
+  if (last.namespace !== -1 && tenant === last.tenant && agent === last.agent && version === last.version && vary === last.vary) {
+    return last.namespace;
+  }
+  const namespace = registeredNamespace(tenant, agent, version, vary);
+  last = { tenant, agent, version, vary, namespace };
+  return namespace;
+}
+
+function registeredNamespace(tenant: string, agent: string, version: string, vary: string | undefined): number {
+  let agents = namespaces.get(tenant);
+  if (agents === undefined) namespaces.set(tenant, (agents = new Map()));
+  let versions = agents.get(agent);
+  if (versions === undefined) agents.set(agent, (versions = new Map()));
+  let varies = versions.get(version);
+  if (varies === undefined) versions.set(version, (varies = new Map()));
+  let namespace = varies.get(vary);
+  if (namespace === undefined) {
+    if (namespaceCount >= maxNamespaces) {
+      namespaces.clear();
+      namespaceCount = 0;
+      return registeredNamespace(tenant, agent, version, vary);
+    }
+    namespace = nextNamespace++;
+    namespaceCount++;
+    varies.set(vary, namespace);
+  }
+  return namespace;
 }
 
 function hashedKey(tenant: string, material: string): string {

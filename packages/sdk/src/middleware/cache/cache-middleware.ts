@@ -193,15 +193,15 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
     handle: (invocation, next) => deferredEvents(() => open(invocation, next)),
     stats: () => ({ ...stats }),
     has(target) {
-      let lookup: CacheLookup | Promise<CacheLookup>;
+      let found: boolean | Promise<boolean>;
       try {
-        lookup = entries.lookup(keyOf(target), target.agent, tagsOf(target), true);
+        found = entries.found(keyOf(target), target.agent, tagsOf(target));
       } catch (error) {
         // A target whose input JSON cannot hold (a BigInt) or a throwing varyBy/tags.
         return Promise.reject(error);
       }
-      if (lookup instanceof Promise) return lookup.then(isFound);
-      return isFound(lookup) ? resolvedTrue : resolvedFalse;
+      if (typeof found !== 'boolean') return found;
+      return found ? resolvedTrue : resolvedFalse;
     },
     evict: (target) => resolved.store.delete(keyOf(target)),
     invalidateAgent: (agent) => entries.invalidateAgent(agent),
@@ -234,10 +234,6 @@ function replay(run: CachedRun, invocation: Invocation, now: () => number): Asyn
 // Shared settled answers for synchronous lookups: nothing to allocate per call.
 const resolvedTrue = Promise.resolve(true);
 const resolvedFalse = Promise.resolve(false);
-
-function isFound(lookup: CacheLookup): boolean {
-  return lookup.entry !== undefined;
-}
 
 /**
  * A coalesced caller gets the shared run's error as its own: same code and message, its own

@@ -47,6 +47,7 @@ export function describeKeyValueStoreContract(name: string, create: StoreFactory
       expect(await store.getMany(['brief', 'one'])).toEqual([undefined, { n: 1 }]);
       // A synchronous read, where the store offers one, answers exactly as getMany does.
       if (store.getManyNow !== undefined) expect(store.getManyNow(['two', 'brief', 'one'])).toEqual(['second', undefined, { n: 1 }]);
+      if (store.getNow !== undefined) expect([store.getNow('two'), store.getNow('brief'), store.getNow('one')]).toEqual(['second', undefined, { n: 1 }]);
     });
 
     it('overwrites an existing key on set and keeps keys independent', async () => {
