@@ -45,6 +45,15 @@ describe('agentry dev', () => {
     expect(status).toBe('succeeded');
   });
 
+  it('serves Prometheus metrics to the printed metrics token, and not to an API key', async () => {
+    const scraped = await request(`${dev.url}/metrics`, { headers: { authorization: `Bearer ${dev.metricsToken}` } });
+    expect(scraped.statusCode).toBe(200);
+    expect(await scraped.body.text()).toContain('# TYPE');
+    const withApiKey = await request(`${dev.url}/metrics`, { headers: { authorization: `Bearer ${dev.apiKey}` } });
+    expect(withApiKey.statusCode).toBe(401);
+    await withApiKey.body.dump();
+  });
+
   it('runs the dev-server example end to end, webhook verified', async () => {
     const lines: string[] = [];
     const outcome = await runDevServerExample({ url: dev.url, apiKey: dev.apiKey, webhookSecret: dev.webhookSecret, log: (line) => lines.push(line) });

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 export const agentryBin = fileURLToPath(new URL('../../packages/sdk/bin/agentry.cjs', import.meta.url));
 
 /** Starts the built `agentry dev` on a free loopback port and resolves once it printed its URL. */
-export async function startAgentryDev(env: Record<string, string> = {}): Promise<{ url: string; apiKey: string; webhookSecret: string; output: string[]; stop(): Promise<number | null> }> {
+export async function startAgentryDev(env: Record<string, string> = {}): Promise<{ url: string; apiKey: string; webhookSecret: string; metricsToken: string; output: string[]; stop(): Promise<number | null> }> {
   const child: ChildProcess = spawn(process.execPath, [agentryBin, 'dev', '--port', '0'], {
     // No provider keys: the dev server must use the deterministic local model in tests.
     env: { ...process.env, OPENAI_API_KEY: '', ANTHROPIC_API_KEY: '', ...env },
@@ -28,6 +28,7 @@ export async function startAgentryDev(env: Record<string, string> = {}): Promise
     url: value('Agentry dev server listening on'),
     apiKey: value('API key:'),
     webhookSecret: value('Webhook secret:'),
+    metricsToken: value('Metrics token:').split(' ')[0]!,
     output,
     async stop() {
       child.kill('SIGTERM');

@@ -14,6 +14,7 @@ Starts the Agentry runtime server with in-memory defaults, for development.
 (with OPENAI_BASE_URL) or local. Default: openai:gpt-4o-mini when OPENAI_API_KEY is set,
 anthropic:claude-haiku-4-5 when ANTHROPIC_API_KEY is set, the deterministic local model otherwise.
 Environment: AGENTRY_API_KEY (the demo key), AGENTRY_WEBHOOK_SECRET (whsec_...),
+AGENTRY_METRICS_TOKEN (what a scraper sends to GET /metrics),
 OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY (read here only, never logged).
 Webhook targets on loopback and private networks are allowed in dev mode.
 `;
@@ -42,6 +43,7 @@ export async function runDevCommand(argv: string[], io: CommandIo, cwd = process
   const packs = await loadPacks(values.packs?.split(',').filter(Boolean), cwd);
   const apiKey = io.env.AGENTRY_API_KEY || `agentry_dev_${randomBytes(12).toString('hex')}`;
   const webhookSecret = io.env.AGENTRY_WEBHOOK_SECRET || createWebhookSecret();
+  const metricsToken = io.env.AGENTRY_METRICS_TOKEN || `agentry_metrics_${randomBytes(12).toString('hex')}`;
   const modelSpec = values.model ?? defaultModelSpec(io.env);
   const model = createModelFromSpec(modelSpec, { env: io.env });
   const server = createServer({
@@ -50,6 +52,7 @@ export async function runDevCommand(argv: string[], io: CommandIo, cwd = process
     costOf: createCostFunction(defaultPriceTable),
     apiKeys: { [apiKey]: { tenant: 'dev' } },
     webhooks: { secret: webhookSecret, allowPrivateTargets: true },
+    metrics: { token: metricsToken },
   });
   const { url } = await server.listen({ port, host: values.host });
   io.stdout.write(
@@ -57,6 +60,7 @@ export async function runDevCommand(argv: string[], io: CommandIo, cwd = process
       `Agentry dev server listening on ${url}`,
       `API key: ${apiKey}`,
       `Webhook secret: ${webhookSecret}`,
+      `Metrics token: ${metricsToken} (GET ${url}/metrics with Authorization: Bearer <token>)`,
       `Model: ${model.provider}:${model.modelId}`,
       `Agents: ${packs.map((pack) => `${pack.id}@${pack.version}`).join(', ')}`,
       `Try: curl -s ${url}/v1/agents/echo/invoke -H "Authorization: Bearer ${apiKey}" -H 'Content-Type: application/json' -d '{"input":{"text":"hello"}}'`,
