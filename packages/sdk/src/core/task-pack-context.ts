@@ -5,6 +5,7 @@ import { createGuardedFetch } from './task-pack-fetch';
 import type { TaskPackHost } from './task-pack-host';
 import { createPackTelemetry, type TaskPackRecordBase, type TaskPackTelemetry, type TaskPackTelemetryRecord } from './task-pack-telemetry';
 import type { TaskPack, TaskPackContext, TaskPackLogger, TaskPackTools } from './task-pack';
+import type { ToolAccessCheck } from './tool-access';
 
 /** What the runtime knows of one invocation when it builds the pack's context. */
 export interface TaskPackContextOptions {
@@ -20,6 +21,8 @@ export interface TaskPackContextOptions {
   host: TaskPackHost;
   /** The fetch used when the host lends none. */
   defaultFetch: TaskPackFetch;
+  /** The tenant tier's tool check (governance): a tool it refuses is never run. */
+  toolAccess?: ToolAccessCheck | undefined;
 }
 
 /**
@@ -130,6 +133,14 @@ class PackScope {
     const label = this.label;
     const tool = toolTableOf(this.pack).get(name);
     if (tool === undefined) throw this.deny('tool', name, `add { name: "${name}" } to capabilities.tools`);
+    if (options.toolAccess !== undefined && !options.toolAccess(name)) {
+      const error = new AgentryError('AGENTRY_FORBIDDEN_TOOL', `${label}: the tenant's tier may not use tool "${name}"`, {
+        hint: 'Allow the tool in the tier of this tenant (governance `tiers`), or call an agent that does not need it.',
+        requestId: options.requestId,
+      });
+      this.record({ ...this.base(), type: 'tool-call', name, durationMs: 0, ok: false, errorCode: error.code });
+      throw error;
+    }
     const parsed = tool.input.safeParse(args);
     if (!parsed.success) {
       throw new AgentryError('AGENTRY_INVALID_OUTPUT', `task pack ${label} called tool "${name}" with arguments that do not match its declared input`, {

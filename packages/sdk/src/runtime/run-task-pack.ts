@@ -6,6 +6,7 @@ import type { TaskPack, TaskPackEvent, TaskPackLogger } from '../core/task-pack'
 import type { TaskPackFetch } from '../core/task-pack-capabilities';
 import { createConcurrencyGate, type ConcurrencyGate } from '../core/task-pack-concurrency';
 import { createTaskPackContext } from '../core/task-pack-context';
+import { toolAccessStateKey, type ToolAccessCheck } from '../core/tool-access';
 import { readTaskPackHost } from '../core/task-pack-host';
 import { limitModelTokens } from '../core/task-pack-token-limit';
 import { createModelMeter, meterModel, type CostFunction, type ModelMeter } from './metered-model';
@@ -140,6 +141,7 @@ class TaskPackRun implements AsyncIterableIterator<AgentEvent> {
           logger: environment.logger,
           host: readTaskPackHost(invocation),
           defaultFetch: environment.fetch ?? defaultFetch,
+          toolAccess: invocation.state.get(toolAccessStateKey) as ToolAccessCheck | undefined,
         }),
       );
       if (isAsyncGenerator(returned) || isPromiseLike(returned)) {

@@ -8,6 +8,8 @@ import { createRuntime } from '../../runtime';
 import { collect, createGovernanceTestPacks, governedRuntime } from './fixtures/governance-test-packs';
 import { governanceMiddleware } from './governance-middleware';
 import { toolAccessStateKey, type ToolAccessCheck } from './tier-access';
+import { z } from 'zod';
+import { defineTaskPack } from '../../core/task-pack';
 
 const email = 'ada.lovelace@example.com';
 
@@ -106,6 +108,36 @@ describe('governanceMiddleware: tiers', () => {
     expect(state.toolPackStopped).toBe(true);
     const pro = await collect(runtime, { agent: 'tooler', tenant: 'acme', input: { tool: 'delete-account' } });
     expect(pro.events.at(-1)?.type).toBe('result');
+  });
+
+  it('refuses a tool the tier does not allow before it runs when a pack calls it through ctx.tools', async () => {
+    const ran: string[] = [];
+    const execute = (name: string) => () => {
+      ran.push(name);
+      return { ok: true };
+    };
+    const caller = defineTaskPack({
+      id: 'tool-caller',
+      version: '1.0.0',
+      description: 'Calls one declared tool and returns what it said.',
+      input: z.object({ tool: z.enum({ search: 'search', 'delete-account': 'delete-account' }) }),
+      output: z.object({ ok: z.boolean() }),
+      capabilities: {
+        tools: [
+          { name: 'search', input: z.object({}), execute: execute('search') },
+          { name: 'delete-account', input: z.object({}), execute: execute('delete-account') },
+        ],
+      },
+      handler: async (input, ctx) => (await ctx.tools.call(input.tool, {})) as { ok: boolean },
+    });
+    const runtime = createRuntime({ packs: [caller], middleware: [governanceMiddleware({ tiers, tenantTier })] });
+    await expect(runtime.invoke({ agent: 'tool-caller', tenant: 'bob', input: { tool: 'search' } })).resolves.toMatchObject({ output: { ok: true } });
+    const error = await refusal(runtime.invoke({ agent: 'tool-caller', tenant: 'bob', input: { tool: 'delete-account' } }));
+    expect(error.code).toBe('AGENTRY_FORBIDDEN_TOOL');
+    expect(error.message).toContain('may not use tool "delete-account"');
+    expect(ran).toEqual(['search']);
+    await expect(runtime.invoke({ agent: 'tool-caller', tenant: 'acme', input: { tool: 'delete-account' } })).resolves.toMatchObject({ output: { ok: true } });
+    expect(ran).toEqual(['search', 'delete-account']);
   });
 
   it('leaves the tier tool check in invocation state so a host can refuse before a tool runs', async () => {

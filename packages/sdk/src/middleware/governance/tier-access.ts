@@ -20,12 +20,4 @@ export function isAllowedByTier(tiers: Tiers, tier: string | undefined, kind: 'a
   return matchesNamePattern(tiers[tier]![kind], name);
 }
 
-/**
- * Key in `invocation.state` under which governance leaves `(tool: string) => boolean`, the
- * tier's tool check, so a host can refuse a tool before running it rather than when its
- * `tool-call` event passes. Absent when no `tiers` are configured.
- */
-export const toolAccessStateKey: unique symbol = Symbol.for('agentry.governance.tool-access');
-
-/** The value stored under {@link toolAccessStateKey}. */
-export type ToolAccessCheck = (tool: string) => boolean;
+export { toolAccessStateKey, type ToolAccessCheck } from '../../core/tool-access';

@@ -1,0 +1,9 @@
+/**
+ * Key in `invocation.state` under which governance leaves `(tool: string) => boolean`, the
+ * tier's tool check, so the runtime refuses a tool before running it (`ctx.tools.call`), not only
+ * when its `tool-call` event passes. Absent when no `tiers` are configured.
+ */
+export const toolAccessStateKey: unique symbol = Symbol.for('agentry.governance.tool-access');
+
+/** The value stored under {@link toolAccessStateKey}. */
+export type ToolAccessCheck = (tool: string) => boolean;
