@@ -6,11 +6,11 @@ import { createRuntime } from '../../runtime/runtime';
 import type { CommandIo } from '../io';
 import { loadPacks } from '../load-packs';
 
-export const mcpUsage = `Usage: agentry mcp [--packs ./a.js,./b.js] [--model provider:model] [--http [--port 8788] [--host 127.0.0.1]]
+export const mcpUsage = `Usage: agentry mcp [--packs ./a.js,./b.js] [--model provider:model] [--http [--port 8788] [--host 127.0.0.1] [--no-auth]]
 
 Serves the task packs as Model Context Protocol tools: over stdio by default (for desktop MCP
-clients), or over Streamable HTTP with --http. Over HTTP, AGENTRY_API_KEY (when set) is required
-as a Bearer token; without it only loopback binds are allowed.
+clients), or over Streamable HTTP with --http. Over HTTP, AGENTRY_API_KEY is required as a Bearer
+token; --no-auth serves without one, on a loopback address only.
 `;
 
 /** `agentry mcp`: serves packs over MCP until stdin closes (stdio) or SIGINT/SIGTERM (HTTP). */
@@ -23,12 +23,16 @@ export async function runMcpCommand(argv: string[], io: CommandIo, cwd = process
       http: { type: 'boolean', default: false },
       port: { type: 'string', default: '8788' },
       host: { type: 'string', default: '127.0.0.1' },
+      'no-auth': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
     io.stdout.write(mcpUsage);
     return 0;
+  }
+  if (values['no-auth'] && !values.http) {
+    throw new AgentryError('AGENTRY_INVALID_OPTIONS', '--no-auth applies to --http only', { hint: 'stdio has no authentication: the client that starts the process owns it.' });
   }
   const packs = await loadPacks(values.packs?.split(',').filter(Boolean), cwd);
   const runtime = createRuntime({
@@ -49,6 +53,11 @@ export async function runMcpCommand(argv: string[], io: CommandIo, cwd = process
     throw new AgentryError('AGENTRY_INVALID_OPTIONS', `--port must be a port number, got ${values.port}`);
   }
   const apiKey = io.env.AGENTRY_API_KEY;
+  if (!apiKey && !values['no-auth']) {
+    throw new AgentryError('AGENTRY_INVALID_OPTIONS', 'agentry mcp --http needs AGENTRY_API_KEY: every client must send it as a Bearer token', {
+      hint: 'Set AGENTRY_API_KEY, or pass --no-auth to serve without authentication on a loopback address (local development only).',
+    });
+  }
   const server = await listenMcpHttp({
     runtime,
     port,
