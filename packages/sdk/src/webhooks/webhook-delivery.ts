@@ -1,6 +1,7 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { signWebhook } from './standard-webhooks';
-import { guardedLookup } from './webhook-target';
+import { isIP } from 'node:net';
+import { guardedLookup, isPrivateAddress } from './webhook-target';
 import { createId } from '../core/ids';
 
 /** Options of {@link createWebhookDelivery}. */
@@ -74,6 +75,13 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
   return {
     async deliver(url, payload, deliverOptions) {
       const webhookId = createId('msg');
+      // The guarded lookup sees host names only; an address written in the URL is checked here.
+      // A refusal is final: no retry would change it.
+      const refusal = options.allowPrivateTargets ? undefined : literalAddressRefusal(url);
+      if (refusal !== undefined) {
+        options.onAttempt?.({ webhookId, url, attempt: 1, error: refusal, delivered: false });
+        return { delivered: false, attempts: 1 };
+      }
       const body = JSON.stringify(payload);
       for (let attempt = 1; attempt <= retryDelays.length + 1; attempt++) {
         const outcome = await attemptOnce(url, webhookId, body, deliverOptions?.signal);
@@ -83,6 +91,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
         const delay = retryDelays[attempt - 1];
         if (delay === undefined || deliverOptions?.signal?.aborted) return { delivered: false, attempts: attempt };
         await sleep(delay, deliverOptions?.signal);
+        if (deliverOptions?.signal?.aborted) return { delivered: false, attempts: attempt };
       }
       return { delivered: false, attempts: retryDelays.length + 1 };
     },
@@ -90,6 +99,18 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
       await ownDispatcher?.close();
     },
   };
+}
+
+/** Why a URL whose host is a non-public IP address is refused; undefined for any other URL. */
+function literalAddressRefusal(url: string): string | undefined {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return `${url} is not a URL`;
+  }
+  if (isIP(host) === 0 || !isPrivateAddress(host)) return undefined;
+  return `webhook target ${url} refused: ${host} is a non-public address (allowPrivateTargets is off)`;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
