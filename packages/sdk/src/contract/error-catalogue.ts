@@ -1,7 +1,7 @@
 /**
  * The error catalogue: every code Agentry can produce, with its HTTP status, whether a retry can
  * succeed, and a hint that tells the caller what to do. docs/errors.md is generated from this
- * object (`npm run docs:errors`) and a test keeps the two equal.
+ * object (`npm run generate`) and a test keeps the two equal.
  *
  * Codes are stable: a code is never renamed or reused; adding one is a minor change.
  */

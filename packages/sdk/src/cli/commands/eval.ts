@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AgentryError } from '../../contract';
-import { createLocalModel } from '../../providers/local-model';
+import { createCostFunction, createModelFromSpec, defaultPriceTable } from '../../providers';
 import { createRuntime } from '../../runtime';
 import { baselineFromReport, compareWithBaseline, parseEvalBaseline, type EvalComparison } from '../../middleware/eval/eval-baseline';
 import { parseEvalDataset } from '../../middleware/eval/eval-dataset';
@@ -13,7 +13,7 @@ import { loadPacks } from '../load-packs';
 
 export const evalUsage = `Usage: agentry eval <dataset.jsonl> --agent <id> [--version V] [--repeats N] [--packs ./a.js,./b.js]
                     [--baseline FILE] [--write-baseline] [--tolerance 0] [--min-pass-rate R]
-                    [--concurrency 4] [--json]
+                    [--concurrency 4] [--model provider:model] [--json]
 
 Runs every case of a JSON Lines dataset against an agent hosted in-process, N times each, and
 reports the pass rate, pass^N (cases that passed on every repeat) and pass@N.
@@ -21,6 +21,10 @@ Each line: {"id"?, "input", "expected"?, "evaluators"?: [{"type": "contains", "v
 Evaluator types: contains, regex, json-field, expected, latency-slo, cost-slo, pii-leak, llm-judge.
 
   --packs           modules exporting task packs (default: @agentry/task-packs, or agentry.config.mjs)
+  --model           the model packs and llm-judge use: openai:<model>, anthropic:<model>,
+                    openai-compatible:<model> (with OPENAI_BASE_URL) or local (default: the
+                    deterministic local model, so a run is reproducible unless you ask otherwise);
+                    keys from OPENAI_API_KEY / ANTHROPIC_API_KEY, costs from the price table
   --baseline        compare with this saved result; per-case diffs are printed
   --write-baseline  save this run as the baseline (to --baseline)
   --tolerance       pass-rate drop (0 to 1) still not counted as a regression (default 0)
@@ -30,7 +34,7 @@ Exit 0 when no regression, 1 on a regression or a pass rate under --min-pass-rat
 `;
 
 /** `agentry eval`: offline evaluation of an agent over a dataset, with baselines for CI. Resolves with the exit code. */
-export async function runEvalCommand(argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>): Promise<number> {
+export async function runEvalCommand(argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'> & Partial<Pick<CommandIo, 'env'>>): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -44,6 +48,7 @@ export async function runEvalCommand(argv: string[], io: Pick<CommandIo, 'stdout
       tolerance: { type: 'string', default: '0' },
       'min-pass-rate': { type: 'string' },
       concurrency: { type: 'string', default: '4' },
+      model: { type: 'string', default: 'local' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -87,8 +92,8 @@ export async function runEvalCommand(argv: string[], io: Pick<CommandIo, 'stdout
       );
       return 2;
     }
-    const model = createLocalModel();
-    runtime = createRuntime({ packs, model });
+    const model = createModelFromSpec(values.model, { env: io.env ?? process.env });
+    runtime = createRuntime({ packs, model, costOf: createCostFunction(defaultPriceTable) });
     const host = runtime;
     const report = await runEvalDataset({
       agent,
