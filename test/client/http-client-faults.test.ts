@@ -39,6 +39,55 @@ describe('HTTP client retries', () => {
     expect(first!.headers.authorization).toBe('Bearer k');
   });
 
+  it('waits as long as Retry-After asks before retrying', async () => {
+    const arrivals: number[] = [];
+    server = await startFakeHttpServer((_request, response, _body, index) => {
+      arrivals.push(performance.now());
+      if (index === 0) {
+        response.writeHead(503, { 'content-type': 'application/json', 'retry-after-ms': '300' });
+        response.end(JSON.stringify({ error: { code: 'AGENTRY_UNAVAILABLE', message: 'busy', hint: 'later' } }));
+        return;
+      }
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(sampleResult()));
+    });
+    const client = createClient({ baseUrl: server.url, retry: { baseDelayMs: 1, maxDelayMs: 1 } });
+    await client.invoke('echo', { text: 'ok' });
+    expect(arrivals).toHaveLength(2);
+    // The server's delay, not the (1 ms) backoff: the retry never comes early.
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(290);
+  });
+
+  it('fails at once, without retrying, when Retry-After asks for longer than maxRetryAfterMs', async () => {
+    server = await startFakeHttpServer((_request, response) => {
+      response.writeHead(503, { 'content-type': 'application/json', 'retry-after': '120' });
+      response.end(JSON.stringify({ error: { code: 'AGENTRY_UNAVAILABLE', message: 'down for maintenance', hint: 'later' } }));
+    });
+    const client = createClient({ baseUrl: server.url, retry: { maxRetryAfterMs: 1_000 } });
+    const error = await failure(client.invoke('echo', { text: 'ok' }));
+    expect(error).toMatchObject({ code: 'AGENTRY_UNAVAILABLE', retryable: true, retryAfterSeconds: 120 });
+    expect(server.requests).toHaveLength(1);
+  });
+
+  it('never re-sends a stream once an event has reached the caller, even for a retryable error', async () => {
+    server = await startFakeHttpServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/event-stream' });
+      sse(response, 'str_r.1', { type: 'start', id: 'inv_1', agent: 'summarize', version: '1.0.0', requestId: 'req_1' });
+      sse(response, 'str_r.2', { type: 'text-delta', text: 'half an ans' });
+      sse(response, 'str_r.3', { type: 'error', error: { code: 'AGENTRY_UNAVAILABLE', message: 'draining', hint: 'later', requestId: 'req_1' } });
+      response.end();
+    });
+    const client = createClient({ baseUrl: server.url });
+    const seen: string[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const event of client.stream('summarize', { text: 'x' })) seen.push(event.type);
+      })(),
+    );
+    expect(error.code).toBe('AGENTRY_UNAVAILABLE');
+    expect(seen).toEqual(['start', 'text-delta']);
+    expect(server.requests).toHaveLength(1);
+  });
+
   it('never retries a non-retryable failure and keeps the server code, hint and request id', async () => {
     server = await startFakeHttpServer((_request, response) => {
       response.writeHead(400, { 'content-type': 'application/json', 'x-request-id': 'req_server' });
@@ -197,6 +246,21 @@ describe('HTTP client jobs', () => {
     const result = await job.result({ pollIntervalMs: 5 });
     expect(result.output).toEqual({ text: 'ok' });
     expect(polls).toBe(3);
+  });
+
+  it('cancels a job with DELETE /v1/jobs/{id} and returns its cancelled state', async () => {
+    server = await startFakeHttpServer((request, response) => {
+      const job = { jobId: 'job_3', agent: 'echo', createdAt: 'now', updatedAt: 'now' };
+      response.setHeader('content-type', 'application/json');
+      if (request.method === 'POST') response.writeHead(202).end(JSON.stringify({ ...job, status: 'queued' }));
+      else if (request.method === 'DELETE') response.writeHead(200).end(JSON.stringify({ ...job, status: 'cancelled', error: { code: 'AGENTRY_CANCELLED', message: 'cancelled', hint: 'h' } }));
+      else response.writeHead(404).end();
+    });
+    const client = createClient({ baseUrl: server.url, apiKey: 'k' });
+    const job = await client.submit('echo', { text: 'later' });
+    expect(await job.cancel()).toMatchObject({ jobId: 'job_3', status: 'cancelled' });
+    expect(server.requests.map((request) => `${request.method} ${request.url}`)).toEqual(['POST /v1/agents/echo/jobs', 'DELETE /v1/jobs/job_3']);
+    expect(server.requests[1]!.headers.authorization).toBe('Bearer k');
   });
 
   it('rejects with the job error when the job failed', async () => {
