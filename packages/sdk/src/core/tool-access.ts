@@ -7,3 +7,13 @@ export const toolAccessStateKey: unique symbol = Symbol.for('agentry.governance.
 
 /** The value stored under {@link toolAccessStateKey}. */
 export type ToolAccessCheck = (tool: string) => boolean;
+
+/**
+ * Key in `invocation.state` under which governance leaves `(minTier: string) => boolean`: whether
+ * the caller's tier ranks at or above a pack's `capabilities.minTier`. The runtime refuses a pack
+ * the caller's tier does not reach before it runs. Absent when no `tiers` are configured.
+ */
+export const minTierStateKey: unique symbol = Symbol.for('agentry.governance.min-tier');
+
+/** The value stored under {@link minTierStateKey}. */
+export type MinTierCheck = (minTier: string) => boolean;

@@ -6,7 +6,7 @@ import type { TaskPack, TaskPackEvent, TaskPackLogger } from '../core/task-pack'
 import type { TaskPackFetch } from '../core/task-pack-capabilities';
 import { createConcurrencyGate, type ConcurrencyGate } from '../core/task-pack-concurrency';
 import { createTaskPackContext } from '../core/task-pack-context';
-import { toolAccessStateKey, type ToolAccessCheck } from '../core/tool-access';
+import { minTierStateKey, toolAccessStateKey, type MinTierCheck, type ToolAccessCheck } from '../core/tool-access';
 import { readTaskPackHost } from '../core/task-pack-host';
 import { limitModelTokens } from '../core/task-pack-token-limit';
 import { createModelMeter, meterModel, type CostFunction, type ModelMeter } from './metered-model';
@@ -117,6 +117,17 @@ class TaskPackRun implements AsyncIterableIterator<AgentEvent> {
   private start(): AsyncGenerator<AgentEvent> | undefined {
     const { pack, invocation, environment } = this;
     const label = `${pack.id}@${pack.version}`;
+    const { minTier } = pack.capabilities;
+    if (minTier !== undefined) {
+      // Where a tier is known (governance with `tiers`), a pack above the caller's tier never runs.
+      const reaches = invocation.state.get(minTierStateKey) as MinTierCheck | undefined;
+      if (reaches !== undefined && !reaches(minTier)) {
+        throw new AgentryError('AGENTRY_FORBIDDEN_TOOL', `invoke ${label} refused: the pack needs tier ${minTier} or above, which tenant ${invocation.tenant} does not have`, {
+          hint: `Move the tenant to tier ${minTier} or above, or check governance \`tierOrder\` (lowest first).`,
+          requestId: invocation.requestId,
+        });
+      }
+    }
     let gate = gates.get(environment);
     if (gate === undefined) gates.set(environment, (gate = createConcurrencyGate()));
     this.release = gate.acquire(label, pack.limits?.maxConcurrency, invocation.requestId);

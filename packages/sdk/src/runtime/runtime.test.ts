@@ -80,6 +80,11 @@ describe('runtime invocations', () => {
     await expect(runtime.invoke({ agent: 'multi', version: '3.0.0', input: { text: '' }, tenant: 't' })).rejects.toThrow(/hosted versions: 2.0.0-beta.1, 1.10.0, 1.2.0/);
   });
 
+  it('refuses the same pack id and version given twice, naming it', () => {
+    const make = () => defineTaskPack({ id: 'twin', version: '1.0.0', description: 'v', input: text, output: text, handler: (input) => input });
+    expect(() => createRuntime({ packs: [make(), make()] })).toThrow(expect.objectContaining({ code: 'AGENTRY_INVALID_OPTIONS', message: expect.stringContaining('twin@1.0.0 is given twice') }));
+  });
+
   it('runs an idempotent invoke once and returns the first result to the retry', async () => {
     const calls = { count: 0 };
     const runtime = createRuntime({ packs: [slowPack(20, calls)] });

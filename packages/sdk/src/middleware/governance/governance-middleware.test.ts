@@ -140,6 +140,36 @@ describe('governanceMiddleware: tiers', () => {
     expect(ran).toEqual(['search', 'delete-account']);
   });
 
+  it("refuses a pack whose minTier is above the tenant's tier before it runs (tiers ranked lowest first)", async () => {
+    let runs = 0;
+    const premium = defineTaskPack({
+      id: 'premium',
+      version: '1.0.0',
+      description: 'Only for pro tenants and above.',
+      input: z.object({ text: z.string() }),
+      output: z.object({ text: z.string() }),
+      capabilities: { minTier: 'pro' },
+      handler: (input) => {
+        runs++;
+        return input;
+      },
+    });
+    const ranked = { free: {}, pro: {}, enterprise: {} };
+    const tierOf = (tenant: string) => ({ bob: 'free', acme: 'pro', mega: 'enterprise' })[tenant];
+    const runtime = createRuntime({ packs: [premium], middleware: [governanceMiddleware({ tiers: ranked, tenantTier: tierOf })] });
+    const error = await refusal(runtime.invoke({ agent: 'premium', tenant: 'bob', input: { text: 'hi' } }));
+    expect(error.code).toBe('AGENTRY_FORBIDDEN_TOOL');
+    expect(error.message).toContain('needs tier pro or above');
+    expect(runs).toBe(0);
+    await runtime.invoke({ agent: 'premium', tenant: 'acme', input: { text: 'hi' } });
+    await runtime.invoke({ agent: 'premium', tenant: 'mega', input: { text: 'hi' } });
+    expect(runs).toBe(2);
+    // An explicit order wins over the order of `tiers`.
+    const reordered = createRuntime({ packs: [premium], middleware: [governanceMiddleware({ tiers: ranked, tierOrder: ['pro', 'free', 'enterprise'], tenantTier: tierOf })] });
+    await expect(reordered.invoke({ agent: 'premium', tenant: 'bob', input: { text: 'hi' } })).resolves.toBeDefined();
+    expect(() => governanceMiddleware({ tiers: ranked, tierOrder: ['free', 'pro'], tenantTier: tierOf })).toThrow(/tierOrder.*"enterprise" is missing/);
+  });
+
   it('leaves the tier tool check in invocation state so a host can refuse before a tool runs', async () => {
     const checks: ToolAccessCheck[] = [];
     const probe: Middleware = {

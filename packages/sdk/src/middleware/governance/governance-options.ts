@@ -25,6 +25,11 @@ export interface GovernanceOptions {
   maxInputBytes?: number;
   /** Which agents and tools each tier may use; requires `tenantTier`. Refusals are `AGENTRY_FORBIDDEN_TOOL`. @default no tier checks */
   tiers?: Tiers;
+  /**
+   * Tier names, lowest first, to compare a tenant's tier with a pack's `capabilities.minTier`.
+   * @default the order in which `tiers` lists them
+   */
+  tierOrder?: readonly string[];
   /** The tier of a tenant. A tenant without a tier, or with one not in `tiers`, may use nothing. */
   tenantTier?: (tenant: string) => string | undefined | Promise<string | undefined>;
   /** Keyword and pattern rules on the input's text; a match is refused with `AGENTRY_FORBIDDEN`. @default [] */
@@ -51,6 +56,8 @@ export interface ResolvedGovernanceOptions {
   readonly holdBackChars: number;
   readonly maxInputBytes: number | undefined;
   readonly tiers: Tiers | undefined;
+  /** Tier names, lowest first (empty without `tiers`). */
+  readonly tierOrder: readonly string[];
   readonly tenantTier: ((tenant: string) => string | undefined | Promise<string | undefined>) | undefined;
   readonly deny: readonly CompiledDenyRule[];
   readonly policy: PolicyFunction | undefined;
@@ -82,6 +89,12 @@ export function resolveGovernanceOptions(options: GovernanceOptions): ResolvedGo
     if (typeof tenantTier !== 'function') throw invalid('tenantTier', 'is required with `tiers`: a function from tenant to tier name');
   }
   if (tenantTier !== undefined && typeof tenantTier !== 'function') throw invalid('tenantTier', 'must be a function');
+  const tierOrder = options.tierOrder ?? (tiers === undefined ? [] : Object.keys(tiers));
+  if (!Array.isArray(tierOrder) || !tierOrder.every((name) => typeof name === 'string')) throw invalid('tierOrder', 'must be a list of tier names, lowest first');
+  if (tiers !== undefined) {
+    const unranked = Object.keys(tiers).find((name) => !tierOrder.includes(name));
+    if (unranked !== undefined) throw invalid('tierOrder', `must rank every tier of \`tiers\`; "${unranked}" is missing`);
+  }
   const policy = options.policy === undefined ? undefined : typeof options.policy === 'function' ? options.policy : loadPolicy(options.policy);
   const audit = options.audit === undefined ? undefined : 'record' in options.audit ? options.audit : createAuditTrail({ log: options.audit });
   return {
@@ -91,6 +104,7 @@ export function resolveGovernanceOptions(options: GovernanceOptions): ResolvedGo
     holdBackChars,
     maxInputBytes,
     tiers,
+    tierOrder,
     tenantTier,
     deny: compileDenyRules(options.deny ?? []),
     policy,

@@ -8,6 +8,7 @@ import type { DetectPiiOptions } from './pii/detect-pii';
 import { addPiiCounts, redactPii, type PiiCounts } from './pii/redact-pii';
 import { createStreamingRedactor, type StreamingRedactor } from './pii/streaming-redactor';
 import { isAllowedByTier, toolAccessStateKey, type ToolAccessCheck } from './tier-access';
+import { minTierStateKey, type MinTierCheck } from '../../core/tool-access';
 
 /** An admission that let the call run. */
 export type Allowed = Extract<Admission, { allowed: true }>;
@@ -64,6 +65,12 @@ export class GovernedEvents extends GatedEvents<GovernanceRules> {
       const { tier } = admission;
       const check: ToolAccessCheck = (tool) => isAllowedByTier(tiers, tier, 'tools', tool);
       invocation.state.set(toolAccessStateKey, check);
+      const rank = rules.resolved.tierOrder.indexOf(tier ?? '');
+      const reaches: MinTierCheck = (minTier) => {
+        const required = rules.resolved.tierOrder.indexOf(minTier);
+        return rank !== -1 && required !== -1 && rank >= required;
+      };
+      invocation.state.set(minTierStateKey, reaches);
     }
     this.admission = admission;
     // Output redaction state: the streaming redactor is made at the first text delta (most

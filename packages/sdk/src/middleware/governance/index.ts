@@ -1,7 +1,7 @@
 export { governanceMiddleware } from './governance-middleware';
 export type { GovernanceOptions } from './governance-options';
 export type { TierAccess, Tiers } from './tier-access';
-export { isAllowedByTier, toolAccessStateKey, type ToolAccessCheck } from './tier-access';
+export { isAllowedByTier, minTierStateKey, toolAccessStateKey, type MinTierCheck, type ToolAccessCheck } from './tier-access';
 export type { DenyRule } from './deny-rules';
 export type { PolicyContext, PolicyDecision, PolicyFunction } from './policy/policy';
 export { loadPolicy, policyRuleSetSchema, type PolicyRuleSet } from './policy/load-policy';

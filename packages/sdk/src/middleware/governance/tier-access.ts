@@ -20,4 +20,4 @@ export function isAllowedByTier(tiers: Tiers, tier: string | undefined, kind: 'a
   return matchesNamePattern(tiers[tier]![kind], name);
 }
 
-export { toolAccessStateKey, type ToolAccessCheck } from '../../core/tool-access';
+export { minTierStateKey, toolAccessStateKey, type MinTierCheck, type ToolAccessCheck } from '../../core/tool-access';
