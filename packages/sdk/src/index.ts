@@ -51,6 +51,7 @@ export {
   priceEntrySchema,
   priceTableSchema,
   createCostFunction,
+  pricedBudgetCosts,
   costOfUsage,
   type LocalModelOptions,
   type OpenAICompatibleProviderOptions,
@@ -67,6 +68,8 @@ export {
   type PriceTableOverrides,
   type CostFunctionOptions,
   type PricedCostFunction,
+  type PricedBudgetCosts,
+  type PricedBudgetCostsOptions,
 } from './providers';
 export { createRuntime, type Runtime, type RuntimeOptions, type RuntimeCall, type RuntimeJobCall, type CostFunction } from './runtime';
 export { createMemoryKeyValueStore, type KeyValueStore, type SetOptions, type MemoryKeyValueStoreOptions } from './stores';

@@ -17,3 +17,4 @@ export {
   type PriceTableOverrides,
 } from './price-table';
 export { createCostFunction, costOfUsage, type CostFunctionOptions, type PricedCostFunction } from './cost-function';
+export { pricedBudgetCosts, type PricedBudgetCosts, type PricedBudgetCostsOptions } from './priced-budget-costs';
