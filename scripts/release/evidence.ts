@@ -29,6 +29,12 @@ export interface EvidenceOptions {
   skipTests?: boolean;
   /** A governance audit log (JSON Lines) to verify and export. */
   auditLog?: string;
+  /** Keyless releases: the signer identity to verify against (the release workflow's URL). */
+  identity?: string;
+  /** Keyless releases: the certificate issuer. @default GitHub Actions' OIDC issuer (as agentry verify) */
+  issuer?: string;
+  /** Keyless releases: a Sigstore trusted_root.json, so verification needs no network. */
+  trustedRoot?: string;
   /** Environment of the npm audit run (e.g. another registry). @default process.env */
   env?: NodeJS.ProcessEnv;
   /** The folder's time stamp. @default now */
@@ -143,16 +149,34 @@ export async function collectEvidence(options: EvidenceOptions = {}): Promise<st
 
   // Verification, as a reviewer would run it.
   const verdicts: string[] = [];
-  let verifiedAll = true;
-  for (const pkg of manifest.packages) {
-    const result = capture();
-    const trust = manifest.signing.mode === 'key' ? ['--key', join(releaseDir, publicKeyFileName)] : [];
-    const code = manifest.signing.mode === 'key' ? await runVerifyCommand([join(releaseDir, pkg.tarball.file), ...trust], result.io) : -1;
-    if (code !== 0) verifiedAll = false;
-    verdicts.push(code === -1 ? `${pkg.tarball.file}: keyless; verify with --identity and --trusted-root (see docs/security.md)` : result.out() + result.err());
+  const keyless = manifest.signing.mode !== 'key';
+  const keylessTrust =
+    options.identity !== undefined && options.trustedRoot !== undefined
+      ? ['--identity', options.identity, ...(options.issuer === undefined ? [] : ['--issuer', options.issuer]), '--trusted-root', resolve(root, options.trustedRoot)]
+      : undefined;
+  if (keyless && keylessTrust === undefined) {
+    // Not a failure: keyless bundles are checked against an identity and a trust root that only
+    // the person running this can vouch for.
+    for (const pkg of manifest.packages) verdicts.push(`${pkg.tarball.file}: keyless; verify with --identity and --trusted-root (see docs/security.md)`);
+    writeFileSync(join(folder, 'verification.txt'), `${verdicts.join('\n')}\n`);
+    items.push({
+      title: 'Offline verification of every tarball (agentry verify)',
+      file: 'verification.txt',
+      status: 'missing',
+      detail: 'keyless release: pass `--identity <release workflow URL> --trusted-root <trusted_root.json>` to verify every tarball here',
+    });
+  } else {
+    let verifiedAll = true;
+    for (const pkg of manifest.packages) {
+      const result = capture();
+      const trust = keylessTrust ?? ['--key', join(releaseDir, publicKeyFileName)];
+      const code = await runVerifyCommand([join(releaseDir, pkg.tarball.file), ...trust], result.io);
+      if (code !== 0) verifiedAll = false;
+      verdicts.push(result.out() + result.err());
+    }
+    writeFileSync(join(folder, 'verification.txt'), verdicts.join('\n'));
+    items.push({ title: 'Offline verification of every tarball (agentry verify)', file: 'verification.txt', status: verifiedAll ? 'ok' : 'problem', detail: verifiedAll ? 'every tarball VERIFIED against its bundle and SBOM' : 'see the file: at least one tarball did not verify' });
   }
-  writeFileSync(join(folder, 'verification.txt'), verdicts.join('\n'));
-  items.push({ title: 'Offline verification of every tarball (agentry verify)', file: 'verification.txt', status: verifiedAll ? 'ok' : 'problem', detail: verifiedAll ? 'every tarball VERIFIED against its bundle and SBOM' : 'see the file: at least one tarball did not verify' });
 
   const boms = manifest.packages.map((pkg) => JSON.parse(readFileSync(join(releaseDir, pkg.sbom.file), 'utf8')) as CdxBom);
   const licenses = summarizeLicenses(boms);
@@ -224,6 +248,9 @@ if (isMain(import.meta.url)) {
       junit: { type: 'string' },
       'skip-tests': { type: 'boolean', default: false },
       'audit-log': { type: 'string' },
+      identity: { type: 'string' },
+      issuer: { type: 'string' },
+      'trusted-root': { type: 'string' },
     },
   });
   collectEvidence({
@@ -232,6 +259,9 @@ if (isMain(import.meta.url)) {
     ...(values.junit === undefined ? {} : { junit: values.junit }),
     skipTests: values['skip-tests'],
     ...(values['audit-log'] === undefined ? {} : { auditLog: values['audit-log'] }),
+    ...(values.identity === undefined ? {} : { identity: values.identity }),
+    ...(values.issuer === undefined ? {} : { issuer: values.issuer }),
+    ...(values['trusted-root'] === undefined ? {} : { trustedRoot: values['trusted-root'] }),
   }).catch((error: unknown) => {
     console.error(`evidence failed: ${(error as Error).message}`);
     process.exitCode = 1;
