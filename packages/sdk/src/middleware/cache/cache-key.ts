@@ -105,6 +105,8 @@ const agentKeys = new Map<string, string>();
 
 /** Key of an agent's generation token; replacing the token invalidates every entry of the agent. */
 export function agentGenerationKey(agent: string): string {
+  // Calls come in runs of one agent: the last answer is kept in front of the map.
+  if (agent === lastAgent.agent) return lastAgent.key;
   let key = agentKeys.get(agent);
   if (key === undefined) {
     key = `cache:g:${agent}`;
@@ -112,8 +114,11 @@ export function agentGenerationKey(agent: string): string {
     if (agentKeys.size >= 1_000) agentKeys.clear();
     agentKeys.set(agent, key);
   }
+  lastAgent = { agent, key };
   return key;
 }
+
+let lastAgent = { agent: '', key: 'cache:g:' };
 
 /** Key of a tag's generation token; replacing the token invalidates every entry carrying the tag. */
 export function tagGenerationKey(tag: string): string {
