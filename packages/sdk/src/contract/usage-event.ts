@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { evalScoreSchema } from './invocation';
 
 const tokens = z.number().int().nonnegative();
 
@@ -9,7 +10,7 @@ const tokens = z.number().int().nonnegative();
 export const usageOutcomeSchema = z.enum({ success: 'success', error: 'error', refused: 'refused', cancelled: 'cancelled' });
 export type UsageOutcome = z.infer<typeof usageOutcomeSchema>;
 
-/** The evaluations of one invocation, summarised: counts plus the names of the ones that did not pass. */
+/** The evaluations of one invocation: counts, the names of the ones that did not pass, and every score. */
 export const usageEvalSummarySchema = z.object({
   /** Evaluators that produced a score (sampled in). */
   total: z.number().int().nonnegative(),
@@ -18,6 +19,8 @@ export const usageEvalSummarySchema = z.object({
   errored: z.number().int().nonnegative(),
   /** Names of the evaluators that did not pass, errored ones included. */
   failed: z.array(z.string()),
+  /** Each evaluator's score, pass and reason (or error), in the order they ran. Absent in records written before 0.2. */
+  scores: z.array(evalScoreSchema).optional(),
 });
 export type UsageEvalSummary = z.infer<typeof usageEvalSummarySchema>;
 

@@ -123,7 +123,7 @@ describe('meterMiddleware', () => {
     expect(sink.records()).toMatchObject([{ mode: 'stream', outcome: 'cancelled', errorCode: 'AGENTRY_CANCELLED' }]);
   });
 
-  it('copies eval scores of the result into the record summary', async () => {
+  it('copies eval scores of the result into the record: counts, failed names and every score with its reason', async () => {
     const sink = createMemoryUsageSink();
     const meter = meterMiddleware({ sink });
     const scorer: Middleware = {
@@ -133,7 +133,7 @@ describe('meterMiddleware', () => {
           if (event.type === 'result') {
             const evals = [
               { name: 'ok', score: 1, pass: true },
-              { name: 'bad', score: 0, pass: false },
+              { name: 'bad', score: 0, pass: false, reason: 'missing the word refund' },
               { name: 'broken', score: 0, pass: false, error: 'timed out' },
             ];
             yield { type: 'result', result: { ...event.result, evals } };
@@ -143,7 +143,17 @@ describe('meterMiddleware', () => {
     };
     await runtimeWith([meter, scorer]).invoke({ agent: 'echo', input: { text: 'x' }, tenant: 't' });
     await meter.flush();
-    expect(sink.records()[0]!.evals).toEqual({ total: 3, passed: 1, errored: 1, failed: ['bad', 'broken'] });
+    expect(sink.records()[0]!.evals).toEqual({
+      total: 3,
+      passed: 1,
+      errored: 1,
+      failed: ['bad', 'broken'],
+      scores: [
+        { name: 'ok', score: 1, pass: true },
+        { name: 'bad', score: 0, pass: false, reason: 'missing the word refund' },
+        { name: 'broken', score: 0, pass: false, error: 'timed out' },
+      ],
+    });
   });
 
   it('ships records in batches of batchSize and flushes a partial batch on the interval', async () => {

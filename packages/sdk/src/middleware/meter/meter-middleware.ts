@@ -136,5 +136,13 @@ export function summarizeEvals(scores: readonly EvalScore[]): UsageEvalSummary {
     if (score.pass && score.error === undefined) passed++;
     else failed.push(score.name);
   }
-  return { total: scores.length, passed, errored, failed };
+  return { total: scores.length, passed, errored, failed, scores: scores.map(copyScore) };
+}
+
+/** A score as the record keeps it: its own object, without fields the evaluator left undefined. */
+function copyScore(score: EvalScore): EvalScore {
+  const copy: EvalScore = { name: score.name, score: score.score, pass: score.pass };
+  if (score.reason !== undefined) copy.reason = score.reason;
+  if (score.error !== undefined) copy.error = score.error;
+  return copy;
 }
