@@ -95,6 +95,7 @@ export {
   type SubmitOptions,
 } from './client';
 export type { HttpTransportOptions } from './transports/http';
+export { packLoggerStateKey, type PackLoggerWrapper } from './core/pack-logger-state';
 export { backoffDelay, parseRetryAfter, type RetryOptions } from './core/backoff';
 export {
   governanceMiddleware,

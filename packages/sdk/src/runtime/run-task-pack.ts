@@ -6,6 +6,7 @@ import type { TaskPack, TaskPackEvent, TaskPackLogger } from '../core/task-pack'
 import type { TaskPackFetch } from '../core/task-pack-capabilities';
 import { createConcurrencyGate, type ConcurrencyGate } from '../core/task-pack-concurrency';
 import { createTaskPackContext } from '../core/task-pack-context';
+import { packLoggerStateKey, type PackLoggerWrapper } from '../core/pack-logger-state';
 import { minTierStateKey, toolAccessStateKey, type MinTierCheck, type ToolAccessCheck } from '../core/tool-access';
 import { readTaskPackHost } from '../core/task-pack-host';
 import { limitModelTokens } from '../core/task-pack-token-limit';
@@ -149,7 +150,7 @@ class TaskPackRun implements AsyncIterableIterator<AgentEvent> {
           invocationId: invocation.id,
           tenant: invocation.tenant,
           subject: invocation.subject,
-          logger: environment.logger,
+          logger: packLoggerOf(invocation, environment.logger),
           host: readTaskPackHost(invocation),
           defaultFetch: environment.fetch ?? defaultFetch,
           toolAccess: invocation.state.get(toolAccessStateKey) as ToolAccessCheck | undefined,
@@ -337,4 +338,10 @@ function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
   return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
+}
+
+/** The logger a pack gets: the runtime's, through whatever wrapper a middleware left (governance redacts). */
+function packLoggerOf(invocation: Invocation, logger: TaskPackLogger): TaskPackLogger {
+  const wrap = invocation.state.get(packLoggerStateKey) as PackLoggerWrapper | undefined;
+  return wrap === undefined ? logger : wrap(logger);
 }

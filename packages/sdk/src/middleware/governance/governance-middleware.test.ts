@@ -185,6 +185,41 @@ describe('governanceMiddleware: tiers', () => {
   });
 });
 
+describe('governanceMiddleware: logs', () => {
+  const talker = defineTaskPack({
+    id: 'talker',
+    version: '1.0.0',
+    description: 'Logs what it was asked, carelessly.',
+    input: z.object({ text: z.string() }),
+    output: z.object({ ok: z.boolean() }),
+    handler: (input, ctx) => {
+      ctx.logger.info(`asked: ${input.text}`, { contact: input.text, nested: { card: '4111 1111 1111 1111' }, error: new Error(`no reply from ${input.text}`) });
+      return { ok: true };
+    },
+  });
+
+  function loggedRuntime(pii: { input?: 'redact' | 'off'; logs?: 'redact' | 'off' }) {
+    const lines: Array<{ message: string; fields?: Record<string, unknown> }> = [];
+    const logger = { debug: () => {}, info: (message: string, fields?: Record<string, unknown>) => lines.push({ message, ...(fields === undefined ? {} : { fields }) }), warn: () => {}, error: () => {} };
+    const runtime = createRuntime({ packs: [talker], logger, middleware: [governanceMiddleware({ pii })] });
+    return { runtime, lines };
+  }
+
+  it('redacts what a pack logs through ctx.logger, message and fields, even when the input was let through', async () => {
+    const { runtime, lines } = loggedRuntime({ input: 'off' });
+    await runtime.invoke({ agent: 'talker', tenant: 'acme', input: { text: email } });
+    expect(JSON.stringify(lines)).not.toContain(email);
+    expect(JSON.stringify(lines)).not.toContain('4111');
+    expect(lines[0]).toMatchObject({ message: 'asked: [REDACTED:email]', fields: { contact: '[REDACTED:email]', nested: { card: '[REDACTED:card]' }, error: { message: 'no reply from [REDACTED:email]' } } });
+  });
+
+  it("leaves pack logs alone with pii.logs: 'off'", async () => {
+    const { runtime, lines } = loggedRuntime({ input: 'off', logs: 'off' });
+    await runtime.invoke({ agent: 'talker', tenant: 'acme', input: { text: email } });
+    expect(lines[0]!.message).toBe(`asked: ${email}`);
+  });
+});
+
 describe('governanceMiddleware: policy', () => {
   it('refuses with the code and reason a policy function returns', async () => {
     const { runtime } = governedRuntime({

@@ -5,6 +5,8 @@ import type { AuditRecord, AuditStage } from './audit/audit-entry';
 import { resolveGovernanceOptions, type GovernanceOptions } from './governance-options';
 import { GovernedEvents, redactionsOf, type Allowed, type GovernanceRules, type RedactedOutput } from './governed-events';
 import { redactPii } from './pii/redact-pii';
+import { redactingLogger } from './pii/redacting-logger';
+import type { TaskPackLogger } from '../../core/task-pack';
 
 /**
  * Governance: input size limit, tier-based access to agents and tools, deny rules, a policy
@@ -93,7 +95,17 @@ export function governanceMiddleware(options: GovernanceOptions = {}): Middlewar
     }
   }
 
-  const rules: GovernanceRules = { resolved, piiOptions, refusal, recordAllowed };
+  // One redacting wrapper per logger, made the first time a call of this middleware needs it.
+  const redactingLoggers = new WeakMap<TaskPackLogger, TaskPackLogger>();
+  const packLogger =
+    resolved.piiLogs === 'off'
+      ? undefined
+      : (logger: TaskPackLogger): TaskPackLogger => {
+          let wrapped = redactingLoggers.get(logger);
+          if (wrapped === undefined) redactingLoggers.set(logger, (wrapped = redactingLogger(logger, piiOptions)));
+          return wrapped;
+        };
+  const rules: GovernanceRules = { resolved, piiOptions, packLogger, refusal, recordAllowed };
   return {
     name: 'governance',
     handle: (invocation, next) => new GovernedEvents(invocation, next, rules),

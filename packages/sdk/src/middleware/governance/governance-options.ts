@@ -13,6 +13,8 @@ export interface GovernanceOptions {
     input?: 'redact' | 'refuse' | 'off';
     /** Personal data in streamed text, tool-call arguments and the result output. @default 'redact' */
     output?: 'redact' | 'off';
+    /** Personal data in what packs log through `ctx.logger` (messages and fields). @default 'redact' */
+    logs?: 'redact' | 'off';
     /** The types to look for. @default every type */
     types?: readonly PiiType[];
     /**
@@ -52,6 +54,7 @@ export interface GovernanceOptions {
 export interface ResolvedGovernanceOptions {
   readonly piiInput: 'redact' | 'refuse' | 'off';
   readonly piiOutput: 'redact' | 'off';
+  readonly piiLogs: 'redact' | 'off';
   readonly piiTypes: readonly PiiType[] | undefined;
   readonly holdBackChars: number;
   readonly maxInputBytes: number | undefined;
@@ -70,6 +73,7 @@ export function resolveGovernanceOptions(options: GovernanceOptions): ResolvedGo
   const pii = options.pii ?? {};
   const piiInput = oneOf('pii.input', pii.input, ['redact', 'refuse', 'off'] as const, 'redact');
   const piiOutput = oneOf('pii.output', pii.output, ['redact', 'off'] as const, 'redact');
+  const piiLogs = oneOf('pii.logs', pii.logs, ['redact', 'off'] as const, 'redact');
   const holdBackChars = pii.holdBackChars ?? 64;
   if (!Number.isSafeInteger(holdBackChars) || holdBackChars < 1) throw invalid('pii.holdBackChars', 'must be a positive integer');
   const { maxInputBytes, tiers, tenantTier } = options;
@@ -100,6 +104,7 @@ export function resolveGovernanceOptions(options: GovernanceOptions): ResolvedGo
   return {
     piiInput,
     piiOutput,
+    piiLogs,
     piiTypes: pii.types,
     holdBackChars,
     maxInputBytes,

@@ -9,6 +9,7 @@ import { addPiiCounts, redactPii, type PiiCounts } from './pii/redact-pii';
 import { createStreamingRedactor, type StreamingRedactor } from './pii/streaming-redactor';
 import { isAllowedByTier, toolAccessStateKey, type ToolAccessCheck } from './tier-access';
 import { minTierStateKey, type MinTierCheck } from '../../core/tool-access';
+import { packLoggerStateKey, type PackLoggerWrapper } from '../../core/pack-logger-state';
 
 /** An admission that let the call run. */
 export type Allowed = Extract<Admission, { allowed: true }>;
@@ -23,6 +24,8 @@ export interface RedactedOutput {
 export interface GovernanceRules {
   readonly resolved: ResolvedGovernanceOptions;
   readonly piiOptions: DetectPiiOptions;
+  /** Wraps a pack's logger so what it logs is redacted; undefined with `pii.logs: 'off'`. */
+  readonly packLogger: PackLoggerWrapper | undefined;
   /** Records a refusal and returns the error to throw; a failed write does not un-refuse. */
   refusal(invocation: Invocation, tier: string | undefined, error: AgentryError, stage: AuditStage, rule?: string, redactions?: AuditRecord['redactions']): Promise<AgentryError>;
   /** Records how an allowed call ended; with `onAuditError: 'fail'`, a success that cannot be recorded fails. */
@@ -72,6 +75,7 @@ export class GovernedEvents extends GatedEvents<GovernanceRules> {
       };
       invocation.state.set(minTierStateKey, reaches);
     }
+    if (rules.packLogger !== undefined) invocation.state.set(packLoggerStateKey, rules.packLogger);
     this.admission = admission;
     // Output redaction state: the streaming redactor is made at the first text delta (most
     // calls stream none), the counts of tool-call arguments and result output add up here.
