@@ -1,7 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { signWebhook } from './standard-webhooks';
-import { isIP } from 'node:net';
-import { guardedLookup, isPrivateAddress } from './webhook-target';
+import { guardedLookup, literalPrivateAddress } from './webhook-target';
 import { createId } from '../core/ids';
 
 /** Options of {@link createWebhookDelivery}. */
@@ -103,14 +102,14 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
 
 /** Why a URL whose host is a non-public IP address is refused; undefined for any other URL. */
 function literalAddressRefusal(url: string): string | undefined {
-  let host: string;
+  let parsed: URL;
   try {
-    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+    parsed = new URL(url);
   } catch {
     return `${url} is not a URL`;
   }
-  if (isIP(host) === 0 || !isPrivateAddress(host)) return undefined;
-  return `webhook target ${url} refused: ${host} is a non-public address (allowPrivateTargets is off)`;
+  const address = literalPrivateAddress(parsed);
+  return address === undefined ? undefined : `webhook target ${url} refused: ${address} is a non-public address (allowPrivateTargets is off)`;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

@@ -63,11 +63,25 @@ export async function assertWebhookTarget(url: string, policy: WebhookTargetPoli
   if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw refused(url, 'only http and https are allowed');
   if (parsed.username || parsed.password) throw refused(url, 'credentials in the URL are not allowed');
   if (policy.allowPrivateTargets) return parsed;
-  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const host = hostOf(parsed);
   const addresses = isIP(host) ? [host] : await resolve(url, host);
   const blocked = addresses.find(isPrivateAddress);
   if (blocked !== undefined) throw refused(url, `${host} resolves to the non-public address ${blocked}`);
   return parsed;
+}
+
+/** A URL's host name or address, IPv6 without its brackets. */
+function hostOf(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+/**
+ * The non-public address a URL names directly (`http://10.0.0.5/`), if it does; undefined for a
+ * host name or a public address. Connect-time lookups never see such a URL, so it is checked here.
+ */
+export function literalPrivateAddress(url: URL): string | undefined {
+  const host = hostOf(url);
+  return isIP(host) !== 0 && isPrivateAddress(host) ? host : undefined;
 }
 
 /**
