@@ -6,21 +6,11 @@ import { defineTaskPack } from '../core/task-pack';
 import { createRuntime } from '../runtime';
 import { createServer } from './create-server';
 import { createInvocationObserver } from './invocation-observer';
-import { createGate, keyA, keyB, parseExposition, readStream, sampleValue, startTestServer, testApiKeys, waitFor, type TestServer } from './server-test-kit';
+import { brokenPack, createGate, keyA, keyB, parseExposition, readStream, sampleValue, startTestServer, testApiKeys, waitFor, type TestServer } from './server-test-kit';
 
 const metricsToken = 'scrape-token-for-tests-0001';
 const text = 'Agentry runs agents in production. It meters every call. Streams resume after a cut.';
 
-const failingPack = defineTaskPack({
-  id: 'broken',
-  version: '1.0.0',
-  description: 'Always throws.',
-  input: z.object({}),
-  output: z.object({}),
-  handler: () => {
-    throw new Error('model went away');
-  },
-});
 
 let running: TestServer[] = [];
 afterEach(async () => {
@@ -138,7 +128,7 @@ describe('GET /metrics figures', () => {
   });
 
   it('counts invocations by agent and outcome, tokens by kind and cost, with no tenant label by default', async () => {
-    const server = await start({ packs: [echoPack, summarizePack, failingPack], costOf: () => 0.25, metrics: { token: metricsToken } });
+    const server = await start({ packs: [echoPack, summarizePack, brokenPack], costOf: () => 0.25, metrics: { token: metricsToken } });
     await server.post('/v1/agents/summarize/invoke', { input: { text } });
     await server.post('/v1/agents/echo/invoke', { input: { text: 'hi' } }, { authorization: `Bearer ${keyB}` });
     await server.post('/v1/agents/broken/invoke', { input: {} });
@@ -224,7 +214,7 @@ describe('GET /metrics figures', () => {
   it('counts jobs while they run and once they finished, by final state', async () => {
     const gate = createGate();
     const slow = defineTaskPack({ id: 'slow', version: '1.0.0', description: 'Waits for the test.', input: z.object({}), output: z.object({}), handler: async () => (await gate.promise, {}) });
-    const server = await start({ packs: [slow, failingPack], metrics: { token: metricsToken } });
+    const server = await start({ packs: [slow, brokenPack], metrics: { token: metricsToken } });
     const job = (await server.post('/v1/agents/slow/jobs', { input: {} })).json;
     await server.post('/v1/agents/broken/jobs', { input: {} });
     await waitFor(async () => (sampleValue(await scrape(server), 'agentry_jobs_running') === 1 ? true : undefined));

@@ -4,6 +4,20 @@ import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { request, type Dispatcher } from 'undici';
 import { createServer, type AgentryServer } from './create-server';
 import type { ServerOptions } from './server-options';
+import { z } from 'zod';
+import { defineTaskPack } from '../core/task-pack';
+
+/** A pack whose handler always throws a plain Error: a call that fails with AGENTRY_HANDLER_FAILED. */
+export const brokenPack = defineTaskPack({
+  id: 'broken',
+  version: '1.0.0',
+  description: 'Always throws.',
+  input: z.object({}),
+  output: z.object({}),
+  handler: () => {
+    throw new Error('model went away');
+  },
+});
 
 export const keyA = 'test-key-tenant-a';
 export const keyB = 'test-key-tenant-b';

@@ -1,25 +1,13 @@
 import { echoPack, summarizePack } from '@agentry/task-packs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
 import { usageReportSchema } from '../contract';
-import { defineTaskPack } from '../core/task-pack';
 import { cacheMiddleware } from '../middleware/cache';
 import { createRuntime } from '../runtime';
 import { createMemoryKeyValueStore } from '../stores';
 import { createInvocationObserver } from './invocation-observer';
-import { keyB, startTestServer, type TestServer } from './server-test-kit';
+import { brokenPack, keyB, startTestServer, type TestServer } from './server-test-kit';
 
 const text = 'Agentry runs agents in production. It meters every call. Streams resume after a cut.';
-const failingPack = defineTaskPack({
-  id: 'broken',
-  version: '1.0.0',
-  description: 'Always throws.',
-  input: z.object({}),
-  output: z.object({}),
-  handler: () => {
-    throw new Error('model went away');
-  },
-});
 
 let running: TestServer | undefined;
 afterEach(async () => {
@@ -35,7 +23,7 @@ async function start(options: Parameters<typeof startTestServer>[0]): Promise<Te
 describe('GET /v1/usage', () => {
   it("reports the caller's tenant usage in total and per agent, never another tenant's", async () => {
     const cache = cacheMiddleware({ store: createMemoryKeyValueStore(), ttlMs: 60_000 });
-    const server = await start({ packs: [echoPack, summarizePack, failingPack], middleware: [cache], costOf: () => 0.5 });
+    const server = await start({ packs: [echoPack, summarizePack, brokenPack], middleware: [cache], costOf: () => 0.5 });
     await server.post('/v1/agents/summarize/invoke', { input: { text } });
     await server.post('/v1/agents/summarize/invoke', { input: { text } });
     await server.post('/v1/agents/broken/invoke', { input: {} });
