@@ -1,19 +1,24 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AgentryError } from '../../contract';
 import type { AuditEntry } from '../../middleware/governance/audit/audit-entry';
 import { verifyAuditChain, type AuditChainVerdict } from '../../middleware/governance/audit/verify-audit-chain';
 import type { CommandIo } from '../io';
+import { readAuditSource, type AuditLocation, type AuditSource } from './audit-source';
 
 export const auditUsage = `Usage:
-  agentry audit verify <audit.jsonl> [--head <sha256>] [--partial] [--json]
-  agentry audit export <audit.jsonl> [--tenant T] [--agent A] [--decision allow|refuse]
+  agentry audit verify <audit.jsonl | --redis redis://host:6379 [--log audit] [--key-prefix agentry:]>
+                       [--head <sha256>] [--partial] [--json]
+  agentry audit export <audit.jsonl | --redis ...> [--tenant T] [--agent A] [--decision allow|refuse]
                        [--since ISO] [--until ISO] [--format jsonl|csv] [--out FILE]
 
-verify  checks the hash chain of a governance audit log (one JSON entry per line) and names the
-        first bad sequence number. Exit 0 when intact, 1 when tampered or unreadable.
+verify  checks the hash chain of a governance audit log (one JSON entry per line of a file, or
+        the Redis stream of a trail on createRedisAppendLog) and names the first bad sequence
+        number. Exit 0 when intact, 1 when tampered or unreadable.
         --head   the hash the last entry must have (kept elsewhere): also detects cut-off tails
-        --partial the file is an excerpt that starts after sequence 1
+        --partial the log is an excerpt (or a trimmed stream) that starts after sequence 1
+        --redis  read the trail from Redis; --log is its name (createAuditTrail \`name\`, default
+                 audit), --key-prefix the store's prefix (default agentry:)
 export  writes the entries that match the filters as JSON Lines (default) or CSV to stdout or
         --out, after verifying the chain; the verdict goes to stderr, and the exit code is 1
         when the chain is broken (the entries are still written, for investigation).
@@ -36,17 +41,22 @@ async function verify(argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>):
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { head: { type: 'string' }, partial: { type: 'boolean', default: false }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' } },
+    options: {
+      ...sourceOptions,
+      head: { type: 'string' },
+      partial: { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
   });
   if (values.help) {
     io.stdout.write(auditUsage);
     return 0;
   }
-  const file = requireFile(positionals, 'verify');
-  const { entries, lines } = await readAuditFile(file);
-  const verdict = verifyAuditChain(entries, { partial: values.partial, ...(values.head === undefined ? {} : { expectedHeadHash: values.head }) });
-  if (values.json) io.stdout.write(`${JSON.stringify({ file, ...verdict, ...lineOf(verdict, lines) })}\n`);
-  else io.stdout.write(`${describeVerdict(file, verdict, lines)}\n`);
+  const source = await readAuditSource(locationOf(values, positionals, 'verify'));
+  const verdict = verifyAuditChain(source.entries, { partial: values.partial, ...(values.head === undefined ? {} : { expectedHeadHash: values.head }) });
+  if (values.json) io.stdout.write(`${JSON.stringify({ ...source.json, ...verdict, ...locationOfVerdict(verdict, source) })}\n`);
+  else io.stdout.write(`${describeVerdict(verdict, source)}\n`);
   return verdict.ok ? 0 : 1;
 }
 
@@ -55,6 +65,7 @@ async function exportEntries(argv: string[], io: Pick<CommandIo, 'stdout' | 'std
     args: argv,
     allowPositionals: true,
     options: {
+      ...sourceOptions,
       tenant: { type: 'string' },
       agent: { type: 'string' },
       decision: { type: 'string' },
@@ -69,16 +80,17 @@ async function exportEntries(argv: string[], io: Pick<CommandIo, 'stdout' | 'std
     io.stdout.write(auditUsage);
     return 0;
   }
-  const file = requireFile(positionals, 'export');
+  const location = locationOf(values, positionals, 'export');
   if (values.format !== 'jsonl' && values.format !== 'csv') throw invalid(`--format must be jsonl or csv, got ${values.format}`);
   if (values.decision !== undefined && values.decision !== 'allow' && values.decision !== 'refuse') {
     throw invalid(`--decision must be allow or refuse, got ${values.decision}`);
   }
   const since = time('--since', values.since);
   const until = time('--until', values.until);
-  const { entries, lines } = await readAuditFile(file);
+  const source = await readAuditSource(location);
+  const { entries } = source;
   const verdict = verifyAuditChain(entries);
-  io.stderr.write(`${describeVerdict(file, verdict, lines)}\n`);
+  io.stderr.write(`${describeVerdict(verdict, source)}\n`);
   const selected = entries.filter((value): value is AuditEntry => {
     if (typeof value !== 'object' || value === null) return false;
     const entry = value as AuditEntry;
@@ -100,42 +112,20 @@ async function exportEntries(argv: string[], io: Pick<CommandIo, 'stdout' | 'std
   return verdict.ok ? 0 : 1;
 }
 
-/** Parses each non-empty line; a line that is not JSON becomes `undefined`, which the verifier reports. */
-async function readAuditFile(file: string): Promise<{ entries: unknown[]; lines: number[] }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (error) {
-    throw new AgentryError('AGENTRY_INVALID_OPTIONS', `cannot read audit log ${file}: ${(error as Error).message}`, {
-      cause: error,
-      hint: 'Pass the path of a JSON Lines audit log, e.g. the file of createJsonlAuditSink.',
-    });
-  }
-  const entries: unknown[] = [];
-  const lines: number[] = [];
-  text.split('\n').forEach((line, index) => {
-    if (line.trim() === '') return;
-    lines.push(index + 1);
-    try {
-      entries.push(JSON.parse(line));
-    } catch {
-      entries.push(undefined);
-    }
-  });
-  return { entries, lines };
+function locationOfVerdict(verdict: AuditChainVerdict, source: AuditSource): { at?: string; line?: number } {
+  const at = verdict.index === undefined ? undefined : source.locations[verdict.index];
+  if (at === undefined) return {};
+  // `line` is kept for files: scripts written against the first version of --json read it.
+  return at.startsWith('line ') ? { at, line: Number(at.slice(5)) } : { at };
 }
 
-function lineOf(verdict: AuditChainVerdict, lines: number[]): { line?: number } {
-  return verdict.index === undefined || lines[verdict.index] === undefined ? {} : { line: lines[verdict.index]! };
-}
-
-function describeVerdict(file: string, verdict: AuditChainVerdict, lines: number[]): string {
+function describeVerdict(verdict: AuditChainVerdict, source: AuditSource): string {
   if (verdict.ok) {
     const head = verdict.head === undefined ? 'empty' : `head ${verdict.head.seq} sha256:${verdict.head.hash}`;
-    return `${file}: intact, ${verdict.entries} entries, ${head}`;
+    return `${source.label}: intact, ${verdict.entries} entries, ${head}`;
   }
-  const line = lineOf(verdict, lines).line;
-  return `${file}: TAMPERED at sequence ${verdict.firstBadSequence}${line === undefined ? '' : ` (line ${line})`}: ${verdict.problem}`;
+  const at = locationOfVerdict(verdict, source).at;
+  return `${source.label}: TAMPERED at sequence ${verdict.firstBadSequence}${at === undefined ? '' : ` (${at})`}: ${verdict.problem}`;
 }
 
 const csvColumns = ['seq', 'at', 'tenant', 'subject', 'agent', 'version', 'mode', 'tier', 'decision', 'outcome', 'code', 'stage', 'rule', 'reason', 'redactedInput', 'redactedOutput', 'requestId', 'invocationId', 'hash'] as const;
@@ -157,10 +147,18 @@ function toCsv(entries: readonly AuditEntry[]): string {
   return [csvColumns.join(','), ...rows].join('\n') + '\n';
 }
 
-function requireFile(positionals: string[], subcommand: string): string {
-  const file = positionals[0];
-  if (file === undefined) throw invalid(`agentry audit ${subcommand} needs the path of an audit log (JSON Lines)`);
-  return file;
+const sourceOptions = {
+  redis: { type: 'string' },
+  log: { type: 'string', default: 'audit' },
+  'key-prefix': { type: 'string' },
+} as const;
+
+function locationOf(values: { redis?: string | undefined; log: string; 'key-prefix'?: string | undefined }, positionals: string[], subcommand: string): AuditLocation {
+  const path = positionals[0];
+  if (path !== undefined && values.redis !== undefined) throw invalid(`agentry audit ${subcommand} reads a file or --redis, not both`);
+  if (values.redis !== undefined) return { kind: 'redis', url: values.redis, log: values.log, keyPrefix: values['key-prefix'] };
+  if (path === undefined) throw invalid(`agentry audit ${subcommand} needs the path of an audit log (JSON Lines) or --redis <url>`);
+  return { kind: 'file', path };
 }
 
 function time(flag: string, value: string | undefined): number | undefined {
