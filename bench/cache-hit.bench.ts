@@ -7,11 +7,11 @@ import { Redis } from 'ioredis';
 import { cacheMiddleware, createMemoryKeyValueStore, createRuntime } from '@agentry/sdk';
 import { createRedisKeyValueStore } from '@agentry/sdk/redis';
 import { echoPack } from '@agentry/task-packs';
-import { startRedisServer } from '../test/support/redis-server';
-import { figuresTable, measureInterleaved, type BenchSection } from './lib/measure';
+import { startRedisServer } from '../test/support/redis-server.ts';
+import { figuresTable, measureInterleaved, type BenchSection } from './lib/measure.ts';
 
 const call = { agent: 'echo', input: { text: 'a cached question about refunds' }, tenant: 'bench' };
-// What the cache keys an entry by: tenant, agent id@version and the input (canonicalised per lookup).
+// What the cache keys an entry by: tenant, agent id@version and the input (checked per lookup).
 const target = { tenant: call.tenant, agent: call.agent, version: echoPack.version, input: call.input };
 
 export async function runCacheHitBench(options: { iterations: number; warmup: number }): Promise<BenchSection[]> {
@@ -35,7 +35,7 @@ export async function runCacheHitBench(options: { iterations: number; warmup: nu
       peer,
       {
         name: 'agentry memory cache lookup',
-        includes: 'cache.has(): canonical JSON of the input, keyed with the namespace of tenant + agent@version, reads of the entry and the generation token, validity check',
+        includes: 'cache.has(): the key of the input (a hot input\'s is remembered: structural hash + full equality check; else canonical JSON), namespace of tenant + agent@version, reads of the entry and the generation token, validity check',
         run: () => memoryCache.has(target),
       },
     ],

@@ -1,9 +1,9 @@
 // Client call overhead and stream consumption against their peers, measured in the same run.
 import { createParser } from 'eventsource-parser';
 import { Agent, request } from 'undici';
-import { importBuiltSdk } from './lib/built-sdk';
-import { startChildServer } from './lib/child-process-server';
-import { figuresTable, measureInterleaved, type BenchSection } from './lib/measure';
+import { importBuiltSdk } from './lib/built-sdk.ts';
+import { startChildServer } from './lib/child-process-server.ts';
+import { figuresTable, measureInterleaved, type BenchSection } from './lib/measure.ts';
 
 export async function runClientOverheadBench(options: { iterations: number; warmup: number }): Promise<BenchSection[]> {
   // The client as published (dist), like the undici and eventsource-parser it is compared with.

@@ -18,7 +18,7 @@ import {
   outputSchemaEvaluator,
 } from '@agentry/sdk';
 import { echoPack } from '@agentry/task-packs';
-import { figuresTable, measureInterleaved, type BenchSection } from './lib/measure';
+import { figuresTable, measureInterleaved, type BenchSection } from './lib/measure.ts';
 
 export async function runPipelineOverheadBench(options: { iterations: number; warmup: number }): Promise<BenchSection[]> {
   const bare = createRuntime({ packs: [echoPack] });

@@ -1,14 +1,14 @@
 // `npm run bench`: runs every benchmark, prints the figures and writes docs/benchmarks.md.
 // Figures are ratios against a peer measured in the same run; absolute times vary by machine.
+// Runs under plain node (type stripping, see bench/start.mjs) on the built packages, as users
+// run them: a loader that transpiles on the fly (tsx) would wrap every closure of the SDK and of
+// its peers in helpers the published build has not, and charge their cost to the figures.
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cpus } from 'node:os';
-import { runClientOverheadBench } from './client-overhead.bench';
-import { runServerThroughputBench } from './server-throughput.bench';
-import { runPipelineOverheadBench } from './pipeline-overhead.bench';
-import { runCacheHitBench } from './cache-hit.bench';
-import type { BenchSection } from './lib/measure';
+import { ensureBuilt } from './lib/built-sdk.ts';
+import type { BenchSection } from './lib/measure.ts';
 
 const quick = process.argv.includes('--quick');
 const options = quick ? { iterations: 300, warmup: 100 } : { iterations: 3_000, warmup: 500 };
@@ -18,11 +18,12 @@ const only = onlyAt === -1 ? undefined : new Set(process.argv[onlyAt + 1]?.split
 
 const sectionMarker = '@@agentry-bench-sections ';
 
+// Loaded in the section's own process only, once the packages they import are built.
 const benches: Record<string, () => Promise<BenchSection[]>> = {
-  client: () => runClientOverheadBench(options),
-  server: () => runServerThroughputBench(quick ? { rounds: 3, roundMs: 500 } : { rounds: 5, roundMs: 2_000 }),
-  pipeline: () => runPipelineOverheadBench(options),
-  cache: () => runCacheHitBench(options),
+  client: async () => (await import('./client-overhead.bench.ts')).runClientOverheadBench(options),
+  server: async () => (await import('./server-throughput.bench.ts')).runServerThroughputBench(quick ? { rounds: 3, roundMs: 500 } : { rounds: 5, roundMs: 2_000 }),
+  pipeline: async () => (await import('./pipeline-overhead.bench.ts')).runPipelineOverheadBench(options),
+  cache: async () => (await import('./cache-hit.bench.ts')).runCacheHitBench(options),
 };
 for (const name of only ?? []) {
   if (!(name in benches)) throw new Error(`bench: unknown benchmark "${name}"; known: ${Object.keys(benches).join(', ')}`);
@@ -39,6 +40,7 @@ if (sectionAt !== -1) {
   process.exit(0);
 }
 
+ensureBuilt();
 const sections: BenchSection[] = [];
 for (const name of Object.keys(benches)) if (only === undefined || only.has(name)) sections.push(...runInFreshProcess(name));
 
@@ -63,7 +65,8 @@ const markdown = [
   '',
   'Every figure is measured in the same run as its peer; the ratios are what we track, since absolute',
   'times vary by machine. Server and client run in separate processes on 127.0.0.1 with keep-alive',
-  'connections; cases run interleaved call by call; each benchmark runs in a fresh process. Method:',
+  'connections; cases run interleaved call by call; each benchmark runs in a fresh process under plain',
+  `node${process.features.typescript ? '' : ' (through tsx: this Node cannot strip types, so every figure carries its transpiling)'} on the built packages. Method:`,
   'bench/lib/measure.ts and bench/run.ts.',
   '',
   ...sections.flatMap((section) => [`## ${section.title}`, '', section.body, '', ...section.verdicts.map((line) => `- ${line}`), '']),

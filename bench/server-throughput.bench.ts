@@ -3,8 +3,8 @@
 // own process, loaded from this process with the same keep-alive connections and payload, in
 // alternating rounds.
 import { Pool } from 'undici';
-import { startChildServer } from './lib/child-process-server';
-import type { BenchSection } from './lib/measure';
+import { startChildServer } from './lib/child-process-server.ts';
+import type { BenchSection } from './lib/measure.ts';
 
 async function load(url: string, path: string, headers: Record<string, string>, durationMs: number, connections: number): Promise<number> {
   const pool = new Pool(url, { connections, pipelining: 1, keepAliveTimeout: 60_000 });

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { ensureBuilt, nodeStripsTypes } from './built-sdk';
+import { ensureBuilt, nodeStripsTypes } from './built-sdk.ts';
 
 /**
  * Starts a bench server script in its own process (a shared event loop would hide costs) and

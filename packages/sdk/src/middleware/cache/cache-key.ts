@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import { canonicalJson, isCanonicalAsIs } from '../../core/canonical-json';
+import { rememberedKey } from './remembered-keys';
 
 /** What identifies a cached answer: an invocation satisfies it, and so does a hand-made value for `evict`. */
 export interface CacheTarget {
@@ -29,10 +30,12 @@ export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inP
     // array: unambiguous, short, and, when the input is already canonical, made by a single
     // JSON.stringify, so the key is a flat string (a concatenated one costs the Map lookup more
     // than building it did). Hashed keys never start with '['.
+    // The key of an admitted input is remembered (see remembered-keys.ts): its hits skip this.
     const namespace = namespaceOf(tenant, agent, version, vary);
-    const key = isCanonicalAsIs(target.input, 0)
-      ? JSON.stringify([namespace, target.input])
-      : `[${namespace},${canonicalJson(target.input)}]`;
+    const canonical = isCanonicalAsIs(target.input, 0);
+    const known = canonical ? rememberedKey(namespace, target.input) : undefined;
+    if (known !== undefined) return known;
+    const key = canonical ? JSON.stringify([namespace, target.input]) : `[${namespace},${canonicalJson(target.input)}]`;
     if (key.length <= maxTextKeyLength) return key;
   }
   const material = `${JSON.stringify([tenant, agent, version, vary ?? null])}\n${canonicalJson(target.input)}`;
@@ -90,6 +93,11 @@ function registeredNamespace(tenant: string, agent: string, version: string, var
     varies.set(vary, namespace);
   }
   return namespace;
+}
+
+/** Whether a key is an in-process text key (rather than a hashed one), which {@link rememberKey} can keep. */
+export function isTextKey(key: string): boolean {
+  return key.charCodeAt(0) === 91; // '['
 }
 
 function hashedKey(tenant: string, material: string): string {

@@ -4,7 +4,8 @@ import type { Middleware, Next } from '../../core/middleware';
 import { asCacheHit, asHitEvent, type ReplayClock } from './as-cache-hit';
 import { createCacheEntries, type CacheLookup } from './cache-entries';
 import { evalsPass, parseCachedRun, type CacheEntry, type CacheGenerations, type CachedRun } from './cache-entry';
-import { cacheEntryKey, type CacheTarget } from './cache-key';
+import { cacheEntryKey, isTextKey, type CacheTarget } from './cache-key';
+import { rememberKey } from './remembered-keys';
 import { resolveCacheOptions, type CacheOptions } from './cache-options';
 import { emptyCacheStats, type CacheStats } from './cache-stats';
 import { deferredEvents } from './deferred-events';
@@ -164,8 +165,14 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
     });
   }
 
+  /** An input that hit once tends to hit again: its in-process key is then found without being written. */
+  function remember(key: string): void {
+    if (inProcess && isTextKey(key)) rememberKey(key);
+  }
+
   function hit(key: string, entry: CacheEntry, run: CachedRun, invocation: Invocation): AsyncIterator<AgentEvent> {
     stats.hits++;
+    remember(key);
     entries.extend(key, entry);
     return replay(run, invocation, now);
   }
@@ -194,14 +201,18 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
     stats: () => ({ ...stats }),
     has(target) {
       let found: boolean | Promise<boolean>;
+      let key: string;
       try {
-        found = entries.found(keyOf(target), target.agent, tagsOf(target));
+        key = keyOf(target);
+        found = entries.found(key, target.agent, tagsOf(target));
       } catch (error) {
         // A target whose input JSON cannot hold (a BigInt) or a throwing varyBy/tags.
         return Promise.reject(error);
       }
       if (typeof found !== 'boolean') return found;
-      return found ? resolvedTrue : resolvedFalse;
+      if (!found) return resolvedFalse;
+      remember(key);
+      return resolvedTrue;
     },
     evict: (target) => resolved.store.delete(keyOf(target)),
     invalidateAgent: (agent) => entries.invalidateAgent(agent),
