@@ -70,21 +70,45 @@ export function forgetRememberedKeys(): void {
   byKey.clear();
 }
 
-// FNV-1a over the shape and contents; every value mixes in a tag for its kind, so `"1"`, `1`,
-// `[1]` and `{"1":…}` do not hash alike by construction.
+// FNV-1a over the input's top level: each member's kind and value for strings (sampled),
+// numbers and booleans, only kind and size for nested arrays and objects. Equality is checked in
+// full anyway, so the hash only has to tell apart the few hot inputs of a process, where reading
+// all of each input (or recursing into it) would cost more than the rest of the lookup.
 const prime = 16777619;
 const maxDepth = 64;
-// Strings are sampled: equality is checked in full anyway, so the hash only has to spread the
-// few hot inputs of a process, and reading every character costs more than the rest of a lookup.
 const sampledCharacters = 8;
 
 /** The hash cut to 30 bits: a small integer V8 keeps unboxed, so the Map lookup allocates nothing. */
 function mapKey(namespace: number, input: unknown): number {
-  return hashValue(seed(namespace), input, 0) & 0x3fffffff;
+  let hash = Math.imul(2166136261 ^ namespace, prime);
+  if (typeof input !== 'object' || input === null) return hashMember(hash, input) & 0x3fffffff;
+  let count = 0;
+  if (Array.isArray(input)) {
+    for (let index = 0; index < input.length; index++) hash = hashMember(hash, input[index]);
+    count = input.length;
+  } else {
+    for (const key in input) {
+      hash = hashMember(hash, (input as Record<string, unknown>)[key]);
+      count++;
+    }
+  }
+  return Math.imul(hash ^ count, prime) & 0x3fffffff;
 }
 
-function seed(namespace: number): number {
-  return Math.imul(2166136261 ^ namespace, prime);
+function hashMember(hash: number, value: unknown): number {
+  switch (typeof value) {
+    case 'string':
+      return hashText(Math.imul(hash ^ 1, prime), value);
+    case 'number':
+      return Math.imul(Math.imul(hash ^ 2, prime) ^ (value | 0), prime) ^ ((value * 65_536) | 0);
+    case 'boolean':
+      return Math.imul(hash ^ (value ? 3 : 4), prime);
+    case 'object':
+      if (value === null) return Math.imul(hash ^ 5, prime);
+      return Math.imul(hash ^ (Array.isArray(value) ? 6 + 8 * (value as unknown[]).length : 7), prime);
+    default:
+      return Math.imul(hash ^ 5, prime);
+  }
 }
 
 function hashText(hash: number, text: string): number {
@@ -95,25 +119,8 @@ function hashText(hash: number, text: string): number {
     return hash;
   }
   // Evenly spread, always including the last character.
-  const last = length - 1;
-  for (let sample = 0; sample < sampledCharacters; sample++) {
-    hash = Math.imul(hash ^ text.charCodeAt(((last * sample) / (sampledCharacters - 1)) | 0), prime);
-  }
-  return hash;
-}
-
-function hashValue(hash: number, value: unknown, depth: number): number {
-  if (typeof value === 'string') return hashText(Math.imul(hash ^ 1, prime), value);
-  if (typeof value === 'number') return Math.imul(Math.imul(hash ^ 2, prime) ^ (value | 0), prime) ^ ((value * 65_536) | 0);
-  if (typeof value === 'boolean') return Math.imul(hash ^ (value ? 3 : 4), prime);
-  if (value === null || typeof value !== 'object' || depth >= maxDepth) return Math.imul(hash ^ 5, prime);
-  if (Array.isArray(value)) {
-    hash = Math.imul(hash ^ 6, prime);
-    for (let index = 0; index < value.length; index++) hash = hashValue(hash, value[index], depth + 1);
-    return Math.imul(hash ^ value.length, prime);
-  }
-  hash = Math.imul(hash ^ 7, prime);
-  for (const key in value) hash = hashValue(hashText(hash, key), (value as Record<string, unknown>)[key], depth + 1);
+  const step = (length - 1) / (sampledCharacters - 1);
+  for (let sample = 0; sample < sampledCharacters; sample++) hash = Math.imul(hash ^ text.charCodeAt((step * sample) | 0), prime);
   return hash;
 }
 
