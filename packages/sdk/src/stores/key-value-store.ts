@@ -30,9 +30,6 @@ export interface KeyValueStore {
   /**
    * True when the store lives in this process: a long key costs neither network bytes nor
    * server memory, so callers may key entries by their natural (short) text instead of a hash.
-   * Such a store may keep values as given; one that is not in process must hand out values
-   * nobody else holds (a decoded copy per read, as a networked store does), which the cache
-   * relies on to skip copying what it reads.
    * @default false
    */
   readonly inProcess?: boolean;

@@ -1,5 +1,5 @@
 import { createId } from '../../core/ids';
-import { isCacheEntry, isCurrent, type CacheEntry, type CacheGenerations, type CachedRun } from './cache-entry';
+import { isCacheEntry, isCurrent, type CacheEntry, type CacheGenerations } from './cache-entry';
 import { agentGenerationKey, tagGenerationKey } from './cache-key';
 import type { ResolvedCacheOptions } from './cache-options';
 import type { CacheStats } from './cache-stats';
@@ -91,8 +91,7 @@ export function createCacheEntries(options: ResolvedCacheOptions, stats: CacheSt
           if (tagToken === undefined) return;
           tags[tag] = tagToken;
         }
-        const run = store.inProcess === true ? runJson : (JSON.parse(runJson) as CachedRun);
-        const entry: CacheEntry = { v: 1, run, generations: { agent: agentToken, tags }, ttlMs: options.ttlMs };
+        const entry: CacheEntry = { v: 1, run: runJson, generations: { agent: agentToken, tags }, ttlMs: options.ttlMs };
         await store.set(key, entry, { ttlMs: options.ttlMs });
         stats.admitted++;
       } catch {

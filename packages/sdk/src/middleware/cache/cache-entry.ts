@@ -14,12 +14,10 @@ export interface CacheGenerations {
 export interface CacheEntry {
   v: 1;
   /**
-   * The {@link CachedRun}. In an in-process store, its JSON: values are kept as given there, so
-   * every hit parses fresh objects and a caller mutating its result can never change what the
-   * next caller gets. In a shared store (Redis), the run itself: the store decodes fresh objects
-   * on every read anyway, and text inside the entry's JSON would be escaped, stored and parsed twice.
+   * JSON of {@link CachedRun}. Kept as text so every hit parses fresh objects: a caller mutating
+   * its result can never change what the next caller gets, whatever the store.
    */
-  run: string | CachedRun;
+  run: string;
   generations: { agent: string; tags: Record<string, string> };
   /** Current TTL; a hit grows it up to `maxTtlMs`. */
   ttlMs: number;
@@ -38,7 +36,7 @@ export function isCacheEntry(value: unknown): value is CacheEntry {
     typeof entry === 'object' &&
     entry !== null &&
     entry.v === 1 &&
-    (typeof entry.run === 'string' || (typeof entry.run === 'object' && entry.run !== null)) &&
+    typeof entry.run === 'string' &&
     typeof entry.ttlMs === 'number' &&
     typeof entry.generations?.agent === 'string' &&
     typeof entry.generations.tags === 'object'
@@ -66,15 +64,10 @@ export function evalsPass(result: InvokeResult, requireEvals: boolean): boolean 
   return result.evals.every((score) => score.pass && score.error === undefined);
 }
 
-/**
- * The run an entry holds, as objects no other caller holds; undefined when unreadable. `decoded`
- * says the entry was decoded for this read (a shared store's), so a run held as objects is
- * already this caller's own; from an in-process store it is copied.
- */
-export function parseCachedRun(entry: CacheEntry, decoded: boolean): CachedRun | undefined {
+/** The run an entry holds, freshly parsed (so no two callers share objects); undefined when unreadable. */
+export function parseCachedRun(entry: CacheEntry): CachedRun | undefined {
   try {
-    const run = typeof entry.run === 'string' ? (JSON.parse(entry.run) as CachedRun) : decoded ? entry.run : (structuredClone(entry.run) as CachedRun);
-    return Array.isArray(run?.events) && typeof run.result === 'object' && run.result !== null ? run : undefined;
+    return JSON.parse(entry.run) as CachedRun;
   } catch {
     return undefined;
   }

@@ -153,7 +153,7 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
 
   /** After the store answered: replay the entry, or run (or join a run that started meanwhile). */
   function answer(key: string, lookup: CacheLookup, invocation: Invocation, next: Next): AsyncIterator<AgentEvent> | Promise<AsyncIterator<AgentEvent>> {
-    const run = lookup.entry === undefined ? undefined : parseCachedRun(lookup.entry, !inProcess);
+    const run = lookup.entry === undefined ? undefined : parseCachedRun(lookup.entry);
     if (run === undefined) return runOrJoin(key, lookup.generations, invocation, next);
     const sampled = resolved.revalidate !== undefined && resolved.random() < resolved.revalidateRate;
     if (!sampled) return hit(key, lookup.entry!, run, invocation);

@@ -69,39 +69,6 @@ describe('cacheMiddleware on Redis', () => {
     }
   });
 
-  it('stores the run once encoded, gives every hit its own objects, and still reads entries of the earlier text format', async () => {
-    const { Redis } = await import('ioredis');
-    const admin = new Redis(server.url);
-    const kit = createPacks();
-    const store = await createRedisKeyValueStore({ redis: server.url, keyPrefix: 'cache-format:' });
-    const cache = cacheMiddleware({ store, ttlMs: 60_000 });
-    const runtime = runtimeWith(kit.packs, [cache, scoring()]);
-    const call = { agent: 'echo', input: { text: 'formats' }, tenant: 'acme' };
-    try {
-      await runtime.invoke(call);
-      await until(() => cache.stats().admitted === 1);
-      const [key] = await admin.keys('cache-format:cache:e:*');
-      const stored = JSON.parse((await admin.get(key!))!) as { run: unknown };
-      expect(typeof stored.run).toBe('object');
-
-      const first = await runtime.invoke(call);
-      (first.output as { text: string }).text = 'changed by a caller';
-      const second = await runtime.invoke(call);
-      expect(second.cache.hit).toBe(true);
-      expect(second.output).toMatchObject({ text: 'formats' });
-
-      // An entry written before the run was stored as objects: its run is JSON text.
-      await admin.set(key!, JSON.stringify({ ...stored, run: JSON.stringify(stored.run) }), 'PX', 60_000);
-      const legacy = await runtime.invoke(call);
-      expect(legacy.cache.hit).toBe(true);
-      expect(legacy.output).toMatchObject({ text: 'formats' });
-      expect(kit.runs.echo).toBe(1);
-    } finally {
-      admin.disconnect();
-      await store.close?.();
-    }
-  });
-
   it('keeps answering when Redis is lost mid-run: misses, counted as degraded lookups', async () => {
     const doomed = await startRedisServer();
     const kit = createPacks();

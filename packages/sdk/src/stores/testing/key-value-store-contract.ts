@@ -36,21 +36,6 @@ export function describeKeyValueStoreContract(name: string, create: StoreFactory
       }
     });
 
-    it('hands out values nobody else holds when it is not in process: each read is its own copy', async () => {
-      if (store.inProcess === true) return;
-      const written = { nested: { list: [1] } };
-      await store.set('copied', written);
-      written.nested.list.push(2);
-      const first = await store.get<typeof written>('copied');
-      first!.nested.list.push(3);
-      expect(await store.get('copied')).toEqual({ nested: { list: [1] } });
-      if (store.getMany !== undefined) {
-        const [one] = (await store.getMany(['copied'])) as [typeof written];
-        one.nested.list.push(4);
-        expect(((await store.getMany(['copied'])) as [typeof written])[0]).toEqual({ nested: { list: [1] } });
-      }
-    });
-
     it('reads several keys with getMany (when it has one) in order, undefined where absent or expired', async () => {
       if (store.getMany === undefined) return;
       await store.set('one', { n: 1 });
