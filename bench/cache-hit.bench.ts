@@ -86,7 +86,7 @@ export async function runCacheHitBench(options: { iterations: number; warmup: nu
         redisPeer,
         {
           name: 'agentry Redis cache hit',
-          includes: 'runtime.invoke with the cache on Redis: key (canonical JSON; its SHA-256 is remembered for recent inputs), one MGET round trip (entry + generation token), replayed result',
+          includes: 'runtime.invoke with the cache on Redis: key (a hot input\'s is remembered: structural hash + full equality check; else canonical JSON + SHA-256), one MGET round trip (entry + generation token), replayed result',
           run: () => redisRuntime.invoke(call),
         },
       ],

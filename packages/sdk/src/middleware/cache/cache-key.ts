@@ -1,6 +1,6 @@
 import { hash } from 'node:crypto';
 import { canonicalJson, isCanonicalAsIs } from '../../core/canonical-json';
-import { rememberedKey } from './remembered-keys';
+import { createRememberedKeys } from './remembered-keys';
 
 /** What identifies a cached answer: an invocation satisfies it, and so does a hand-made value for `evict`. */
 export interface CacheTarget {
@@ -25,16 +25,18 @@ const maxTextKeyLength = 512;
  */
 export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inProcess = false): string {
   const { tenant, agent, version } = target;
+  // The key of an input that hit is remembered (see remembered-keys.ts): its next lookups skip
+  // the serialising below. The namespace number names tenant, agent, version and vary.
+  const namespace = namespaceOf(tenant, agent, version, vary);
+  const canonical = isCanonicalAsIs(target.input, 0);
+  const remembered = inProcess ? rememberedTextKeys : rememberedHashedKeys;
+  const known = canonical ? remembered.find(namespace, target.input) : undefined;
+  if (known !== undefined) return known;
   if (inProcess) {
-    // A number for the namespace (tenant, agent, version, vary) and the input's JSON in one
-    // array: unambiguous, short, and, when the input is already canonical, made by a single
-    // JSON.stringify, so the key is a flat string (a concatenated one costs the Map lookup more
-    // than building it did). Hashed keys never start with '['.
-    // The key of an admitted input is remembered (see remembered-keys.ts): its hits skip this.
-    const namespace = namespaceOf(tenant, agent, version, vary);
-    const canonical = isCanonicalAsIs(target.input, 0);
-    const known = canonical ? rememberedKey(namespace, target.input) : undefined;
-    if (known !== undefined) return known;
+    // The namespace number and the input's JSON in one array: unambiguous, short, and, when the
+    // input is already canonical, made by a single JSON.stringify, so the key is a flat string
+    // (a concatenated one costs the Map lookup more than building it did). Hashed keys never
+    // start with '['.
     const key = canonical ? JSON.stringify([namespace, target.input]) : `[${namespace},${canonicalJson(target.input)}]`;
     if (key.length <= maxTextKeyLength) return key;
   }
@@ -48,6 +50,38 @@ export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inP
     recentKeys.set(material, key);
   }
   return key;
+}
+
+/**
+ * Remembers the key of a target whose lookup found an entry, so its next lookups find the key
+ * without writing it; `key` is what {@link cacheEntryKey} gave for the same arguments. Costs one
+ * Map lookup when the key is remembered already.
+ */
+export function rememberCacheEntryKey(target: CacheTarget, vary: string | undefined, inProcess: boolean, key: string): void {
+  const remembered = inProcess && isTextKey(key) ? rememberedTextKeys : rememberedHashedKeys;
+  if (remembered.has(key)) return;
+  try {
+    // The copy comes from JSON made for it: a text key holds the input's; a hashed key does not.
+    const copy: unknown = remembered === rememberedTextKeys ? (JSON.parse(key) as [number, unknown])[1] : JSON.parse(canonicalJson(target.input));
+    remembered.remember(key, namespaceOf(target.tenant, target.agent, target.version, vary), copy);
+  } catch {
+    // An input JSON cannot hold is never remembered: its key is written each time, as before.
+  }
+}
+
+/** In-process text keys and shared (hashed) keys are remembered apart: one namespace has both. */
+const rememberedTextKeys = createRememberedKeys();
+const rememberedHashedKeys = createRememberedKeys();
+
+/** How many keys are remembered (tests). */
+export function rememberedKeyCount(): number {
+  return rememberedTextKeys.size + rememberedHashedKeys.size;
+}
+
+/** Forgets every remembered key (tests). */
+export function forgetRememberedKeys(): void {
+  rememberedTextKeys.clear();
+  rememberedHashedKeys.clear();
 }
 
 /**

@@ -4,8 +4,7 @@ import type { Middleware, Next } from '../../core/middleware';
 import { asCacheHit, asHitEvent, type ReplayClock } from './as-cache-hit';
 import { createCacheEntries, type CacheLookup } from './cache-entries';
 import { evalsPass, parseCachedRun, type CacheEntry, type CacheGenerations, type CachedRun } from './cache-entry';
-import { cacheEntryKey, isTextKey, type CacheTarget } from './cache-key';
-import { rememberKey } from './remembered-keys';
+import { cacheEntryKey, rememberCacheEntryKey, type CacheTarget } from './cache-key';
 import { resolveCacheOptions, type CacheOptions } from './cache-options';
 import { emptyCacheStats, type CacheStats } from './cache-stats';
 import { deferredEvents } from './deferred-events';
@@ -67,7 +66,11 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
   const inProcess = resolved.store.inProcess === true;
 
   function keyOf(target: CacheTarget): string {
-    return cacheEntryKey(target, resolved.varyBy === undefined ? undefined : resolved.varyBy(target), inProcess);
+    return cacheEntryKey(target, varyOf(target), inProcess);
+  }
+
+  function varyOf(target: CacheTarget): string | undefined {
+    return resolved.varyBy === undefined ? undefined : resolved.varyBy(target);
   }
 
   function tagsOf(target: CacheTarget): readonly string[] {
@@ -165,14 +168,18 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
     });
   }
 
-  /** An input that hit once tends to hit again: its in-process key is then found without being written. */
-  function remember(key: string): void {
-    if (inProcess && isTextKey(key)) rememberKey(key);
+  /** An input that hit once tends to hit again: its key is then found without being written. */
+  function remember(target: CacheTarget, key: string): void {
+    try {
+      rememberCacheEntryKey(target, varyOf(target), inProcess, key);
+    } catch {
+      // A varyBy that throws now failed the lookup before; remembering is only ever a shortcut.
+    }
   }
 
   function hit(key: string, entry: CacheEntry, run: CachedRun, invocation: Invocation): AsyncIterator<AgentEvent> {
     stats.hits++;
-    remember(key);
+    remember(invocation, key);
     entries.extend(key, entry);
     return replay(run, invocation, now);
   }
@@ -209,9 +216,14 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
         // A target whose input JSON cannot hold (a BigInt) or a throwing varyBy/tags.
         return Promise.reject(error);
       }
-      if (typeof found !== 'boolean') return found;
+      if (typeof found !== 'boolean') {
+        return found.then((yes) => {
+          if (yes) remember(target, key);
+          return yes;
+        });
+      }
       if (!found) return resolvedFalse;
-      remember(key);
+      remember(target, key);
       return resolvedTrue;
     },
     evict: (target) => resolved.store.delete(keyOf(target)),

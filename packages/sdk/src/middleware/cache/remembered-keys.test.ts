@@ -1,53 +1,41 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { cacheEntryKey, isTextKey, type CacheTarget } from './cache-key';
 import { createMemoryKeyValueStore } from '../../stores/memory-key-value-store';
+import { cacheEntryKey, forgetRememberedKeys, isTextKey, rememberCacheEntryKey, rememberedKeyCount, type CacheTarget } from './cache-key';
 import { cacheMiddleware } from './cache-middleware';
 import { createPacks, runtimeWith } from './cache-test-kit';
-import { forgetRememberedKeys, rememberKey, rememberedKey, rememberedKeyCount } from './remembered-keys';
+import { createRememberedKeys } from './remembered-keys';
 
 const base = { tenant: 'acme', agent: 'summarize', version: '1.0.0' };
 
-/** The key the target gets with nothing remembered: the definition a remembered key must equal. */
-function writtenKey(target: CacheTarget, vary?: string): string {
-  forgetRememberedKeys();
-  return cacheEntryKey(target, vary, true);
-}
+/** A private copy, as the cache makes one: parsed from the input's JSON. */
+const copyOf = (input: unknown): unknown => JSON.parse(JSON.stringify(input));
 
 afterEach(() => forgetRememberedKeys());
 
-function namespaceOf(key: string): number {
-  return (JSON.parse(key) as [number])[0];
-}
-
-describe('remembered in-process keys', () => {
-  it('serve an admitted input its own key, and an equal input built anew the same key', () => {
-    const target = { ...base, input: { limit: 3, question: 'refunds?', tags: ['a', 'b'] } };
-    const key = writtenKey(target);
-    rememberKey(key);
-    const copy = JSON.parse(JSON.stringify(target.input)) as unknown;
-    // Found without writing the key: the remembered one is served.
-    expect(rememberedKey(namespaceOf(key), target.input)).toBe(key);
-    expect(rememberedKey(namespaceOf(key), copy)).toBe(key);
-    expect(cacheEntryKey(target, undefined, true)).toBe(key);
-    expect(cacheEntryKey({ ...base, input: copy }, undefined, true)).toBe(key);
+describe('createRememberedKeys', () => {
+  it('finds a remembered key for the same input and for an equal one built anew, in its namespace only', () => {
+    const keys = createRememberedKeys();
+    const input = { limit: 3, question: 'refunds?', tags: ['a', 'b'] };
+    keys.remember('k1', 7, copyOf(input));
+    expect(keys.find(7, input)).toBe('k1');
+    expect(keys.find(7, copyOf(input))).toBe('k1');
+    expect(keys.find(8, input)).toBeUndefined();
+    expect(keys.has('k1')).toBe(true);
   });
 
-  it('are never served to an input changed since it was admitted, nor to another tenant, agent, version or vary', () => {
+  it('never serves an input changed since its key was remembered', () => {
+    const keys = createRememberedKeys();
     const input = { question: 'refunds?', tags: ['a'] };
-    const key = writtenKey({ ...base, input });
-    rememberKey(key);
+    keys.remember('k1', 1, copyOf(input));
     input.tags.push('b');
-    expect(rememberedKey(namespaceOf(key), input)).toBeUndefined();
-    expect(cacheEntryKey({ ...base, input }, undefined, true)).toBe(writtenKey({ ...base, input }));
-    rememberKey(key);
-    for (const other of [{ tenant: 'globex' }, { agent: 'echo' }, { version: '1.0.1' }]) {
-      expect(cacheEntryKey({ ...base, ...other, input: { question: 'refunds?', tags: ['a'] } }, undefined, true)).not.toBe(key);
-    }
-    expect(cacheEntryKey({ ...base, input: { question: 'refunds?', tags: ['a'] } }, 'user-1', true)).not.toBe(key);
+    expect(keys.find(1, input)).toBeUndefined();
+    input.tags.pop();
+    input.question = 'refunds!';
+    expect(keys.find(1, input)).toBeUndefined();
   });
 
-  it('are refused where JSON would rewrite the input: undefined, NaN, infinities, holes, arrays for objects', () => {
+  it('refuses what JSON would rewrite: undefined, NaN, infinities, holes, arrays for objects', () => {
     const cases: [unknown, unknown][] = [
       [{ a: 1 }, { a: 1, b: undefined }],
       [{ a: null }, { a: Number.NaN }],
@@ -57,14 +45,36 @@ describe('remembered in-process keys', () => {
       [[null, 1], [, 1]],
       [{}, []],
       [[], {}],
+      [{ a: [] }, { a: {} }],
     ];
-    for (const [admitted, asked] of cases) {
-      rememberKey(writtenKey({ ...base, input: admitted }));
-      expect(cacheEntryKey({ ...base, input: asked }, undefined, true), JSON.stringify([admitted, asked])).toBe(writtenKey({ ...base, input: asked }));
+    for (const [remembered, asked] of cases) {
+      const keys = createRememberedKeys();
+      keys.remember('k', 1, copyOf(remembered));
+      expect(keys.find(1, asked), JSON.stringify([remembered, asked])).toBeUndefined();
     }
   });
 
-  it('always equal the key written from scratch, whatever was remembered before (property)', () => {
+  it('is bounded: past 1,000 keys the oldest is forgotten first', () => {
+    const keys = createRememberedKeys();
+    for (let index = 0; index < 1_500; index++) keys.remember(`k${index}`, 1, { n: index });
+    expect(keys.size).toBe(1_000);
+    expect(keys.find(1, { n: 0 })).toBeUndefined();
+    expect(keys.has('k0')).toBe(false);
+    expect(keys.find(1, { n: 1_499 })).toBe('k1499');
+  });
+});
+
+describe.each([
+  ['in-process text keys', true],
+  ['shared (hashed) keys', false],
+] as const)('cacheEntryKey with remembered %s', (_name, inProcess) => {
+  /** The key the target gets with nothing remembered: the definition a remembered key must equal. */
+  function writtenKey(target: CacheTarget, vary?: string): string {
+    forgetRememberedKeys();
+    return cacheEntryKey(target, vary, inProcess);
+  }
+
+  it('always equals the key written from scratch, whatever was remembered before (property)', () => {
     const json = fc.jsonValue({ maxDepth: 3 }) as fc.Arbitrary<unknown>;
     const withOddities = fc.oneof(json, fc.dictionary(fc.string({ maxLength: 3 }), fc.oneof(json, fc.constant(undefined), fc.constant(Number.NaN), fc.constant(-0)), { maxKeys: 3 }));
     fc.assert(
@@ -74,36 +84,56 @@ describe('remembered in-process keys', () => {
         fc.constantFrom('the same object', 'a structured clone', 'another value'),
         withOddities,
         fc.option(fc.constantFrom('u1', 'u2'), { nil: undefined }),
-        (admitted, pick, how, other, vary) => {
-          const chosen = admitted[pick % admitted.length];
+        (hit, pick, how, other, vary) => {
+          const chosen = hit[pick % hit.length];
           const asked = how === 'the same object' ? chosen : how === 'a structured clone' ? structuredClone(chosen) : other;
           const expected = writtenKey({ ...base, input: asked }, vary);
-          for (const input of admitted) {
-            const key = cacheEntryKey({ ...base, input }, vary, true);
-            if (isTextKey(key)) rememberKey(key);
+          for (const input of hit) {
+            const target = { ...base, input };
+            rememberCacheEntryKey(target, vary, inProcess, cacheEntryKey(target, vary, inProcess));
           }
-          expect(cacheEntryKey({ ...base, input: asked }, vary, true)).toBe(expected);
+          expect(cacheEntryKey({ ...base, input: asked }, vary, inProcess)).toBe(expected);
         },
       ),
-      { numRuns: 3_000 },
+      { numRuns: 2_000 },
     );
   });
 
-  it('are bounded: the oldest are forgotten first, and a forgotten key is simply written again', () => {
-    const keys: string[] = [];
-    for (let index = 0; index < 1_500; index++) {
-      const key = cacheEntryKey({ ...base, input: { n: index } }, undefined, true);
-      rememberKey(key);
-      keys.push(key);
+  it('is served from memory for an equal input, and never to another tenant, agent, version or vary', () => {
+    const target = { ...base, input: { question: 'refunds?' } };
+    const key = writtenKey(target);
+    rememberCacheEntryKey(target, undefined, inProcess, key);
+    expect(rememberedKeyCount()).toBe(1);
+    expect(cacheEntryKey({ ...base, input: { question: 'refunds?' } }, undefined, inProcess)).toBe(key);
+    for (const other of [{ tenant: 'globex' }, { agent: 'echo' }, { version: '1.0.1' }]) {
+      expect(cacheEntryKey({ ...target, ...other }, undefined, inProcess)).not.toBe(key);
     }
-    expect(rememberedKeyCount()).toBe(1_000);
-    const namespace = namespaceOf(keys[0]!);
-    expect(rememberedKey(namespace, { n: 0 })).toBeUndefined();
-    expect(rememberedKey(namespace, { n: 1_499 })).toBe(keys[1_499]);
-    expect(cacheEntryKey({ ...base, input: { n: 0 } }, undefined, true)).toBe(keys[0]);
+    expect(cacheEntryKey(target, 'user-1', inProcess)).not.toBe(key);
+  });
+});
+
+describe('remembered keys of the two kinds', () => {
+  it('are kept apart: a shared key is never handed to an in-process lookup, nor the reverse', () => {
+    const target = { ...base, input: { question: 'refunds?' } };
+    const shared = cacheEntryKey(target, undefined, false);
+    const text = cacheEntryKey(target, undefined, true);
+    expect(isTextKey(text) && !isTextKey(shared)).toBe(true);
+    rememberCacheEntryKey(target, undefined, false, shared);
+    expect(cacheEntryKey(target, undefined, true)).toBe(text);
+    rememberCacheEntryKey(target, undefined, true, text);
+    expect(cacheEntryKey(target, undefined, false)).toBe(shared);
+    expect(rememberedKeyCount()).toBe(2);
   });
 
-  it('are kept by the cache for inputs that hit, not for every miss', async () => {
+  it('are what the lookup serves: a shared key remembered for an input is the one it gets', () => {
+    const target = { ...base, input: { question: 'refunds?' } };
+    rememberCacheEntryKey(target, undefined, false, 'cache:e:acme:planted');
+    expect(cacheEntryKey({ ...base, input: { question: 'refunds?' } }, undefined, false)).toBe('cache:e:acme:planted');
+  });
+});
+
+describe('cacheMiddleware and remembered keys', () => {
+  it('remembers the keys of inputs that hit, not of every miss', async () => {
     const cache = cacheMiddleware({ store: createMemoryKeyValueStore() });
     const runtime = runtimeWith(createPacks().packs, [cache]);
     for (let index = 0; index < 5; index++) await runtime.invoke({ agent: 'echo', tenant: 'acme', input: { text: `unique ${index}` } });

@@ -1,73 +1,72 @@
 /**
- * The in-process keys of inputs that hit, found again without writing the key.
- * A hit's cost is mostly JSON.stringify of the input and the hashing of that fresh string by the
- * store's Map; an input that hits comes back again and again, so its key is remembered under a
- * structural hash of (namespace, input) computed in place, and served only after the input is
- * found structurally equal to a private copy of the one the key was made for. A remembered key
- * is therefore exactly the key the input would get; a hash collision or an input the comparison
- * cannot vouch for (undefined or non-finite members, which JSON rewrites) only means the key is
- * written the usual way.
+ * The store keys of inputs that hit, found again without writing the key. A lookup's cost is
+ * mostly serialising the input and hashing that fresh string (by the store's Map in process; for
+ * a shared store, into the digest Map). An input that hits comes back again and again, so its
+ * key is remembered under a structural hash of (namespace, input) computed in place, and served
+ * only after the input is found structurally equal to a private copy of the one the key was made
+ * for. A remembered key is therefore exactly the key the input would get; a hash collision or an
+ * input the comparison cannot vouch for (undefined or non-finite members, which JSON rewrites)
+ * only means the key is written the usual way.
  */
 
 interface RememberedKey {
   readonly namespace: number;
-  /** A copy parsed from the key itself: nobody else holds it, so nobody can change it. */
+  /** A copy parsed from JSON made for it: nobody else holds it, so nobody can change it. */
   readonly input: unknown;
   readonly key: string;
 }
 
-const remembered = new Map<number, RememberedKey>();
-/** The same entries by key, oldest first: what makes remembering a key already known cost one lookup. */
-const byKey = new Map<string, number>();
+/** Keys remembered for one kind of key (in-process text keys, or shared hashed keys). */
+export interface RememberedKeys {
+  /**
+   * The key remembered for `input` in `namespace`, or undefined. Callers pass only inputs that
+   * `isCanonicalAsIs` accepted: plain data whose object keys are in order, which is what the
+   * hash and the comparison assume.
+   */
+  find(namespace: number, input: unknown): string | undefined;
+  /** Whether `key` is remembered: one Map lookup (a remembered string's hash is kept by V8). */
+  has(key: string): boolean;
+  /** Remembers `key` for an input; `copy` is parsed from the input's canonical JSON, held by nobody else. */
+  remember(key: string, namespace: number, copy: unknown): void;
+  readonly size: number;
+  clear(): void;
+}
+
 // Bounded like the store it serves: the hottest inputs of a process, oldest dropped first.
 const maxRemembered = 1_000;
 
-/**
- * The key remembered for `input` in `namespace`, or undefined. Callers pass only inputs that
- * `isCanonicalAsIs` accepted: plain data whose object keys are in order, which is what the
- * hash and the comparison below assume.
- */
-export function rememberedKey(namespace: number, input: unknown): string | undefined {
-  if (remembered.size === 0) return undefined;
-  const found = remembered.get(mapKey(namespace, input));
-  return found !== undefined && found.namespace === namespace && sameData(input, found.input, 0) ? found.key : undefined;
-}
-
-/**
- * Remembers a text key made by JSON.stringify([namespace, input]) once it found an entry; a key
- * already remembered costs one Map lookup (the remembered string itself, whose hash V8 keeps).
- */
-export function rememberKey(key: string): void {
-  if (byKey.has(key)) return;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(key);
-  } catch {
-    return;
-  }
-  if (!Array.isArray(parsed) || parsed.length !== 2 || typeof parsed[0] !== 'number') return;
-  const [namespace, input] = parsed as [number, unknown];
-  const hash = mapKey(namespace, input);
-  const displaced = remembered.get(hash);
-  if (displaced !== undefined) byKey.delete(displaced.key);
-  else if (remembered.size >= maxRemembered) {
-    const [oldestKey, oldestHash] = byKey.entries().next().value!;
-    byKey.delete(oldestKey);
-    remembered.delete(oldestHash);
-  }
-  remembered.set(hash, { namespace, input, key });
-  byKey.set(key, hash);
-}
-
-/** How many keys are remembered (tests). */
-export function rememberedKeyCount(): number {
-  return remembered.size;
-}
-
-/** Forgets every remembered key (tests). */
-export function forgetRememberedKeys(): void {
-  remembered.clear();
-  byKey.clear();
+export function createRememberedKeys(): RememberedKeys {
+  const byHash = new Map<number, RememberedKey>();
+  // The same entries by key, oldest first.
+  const byKey = new Map<string, number>();
+  return {
+    find(namespace, input) {
+      if (byHash.size === 0) return undefined;
+      const found = byHash.get(mapKey(namespace, input));
+      return found !== undefined && found.namespace === namespace && sameData(input, found.input, 0) ? found.key : undefined;
+    },
+    has: (key) => byKey.has(key),
+    remember(key, namespace, copy) {
+      if (byKey.has(key)) return;
+      const hash = mapKey(namespace, copy);
+      const displaced = byHash.get(hash);
+      if (displaced !== undefined) byKey.delete(displaced.key);
+      else if (byHash.size >= maxRemembered) {
+        const [oldestKey, oldestHash] = byKey.entries().next().value!;
+        byKey.delete(oldestKey);
+        byHash.delete(oldestHash);
+      }
+      byHash.set(hash, { namespace, input: copy, key });
+      byKey.set(key, hash);
+    },
+    get size() {
+      return byHash.size;
+    },
+    clear() {
+      byHash.clear();
+      byKey.clear();
+    },
+  };
 }
 
 // FNV-1a over the input's top level: each member's kind and value for strings (sampled),
