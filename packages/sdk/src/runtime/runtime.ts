@@ -18,7 +18,9 @@ import { silentLogger } from '../core/logger';
 import type { Middleware } from '../core/middleware';
 import type { TaskPack, TaskPackLogger } from '../core/task-pack';
 import type { CacheControl } from '../core/types';
+import { createCostFunction } from '../providers/cost-function';
 import { createLocalModel } from '../providers/local-model';
+import { defaultPriceTable } from '../providers/price-table';
 import type { KeyValueStore } from '../stores/key-value-store';
 import { createMemoryKeyValueStore } from '../stores/memory-key-value-store';
 import { assertWebhookTarget } from '../webhooks/webhook-target';
@@ -37,7 +39,7 @@ export interface RuntimeOptions {
   model?: ModelProvider;
   /** Middleware around every invocation, outermost first. @default [] */
   middleware?: readonly Middleware[];
-  /** Prices model usage. @default every call costs 0 */
+  /** Prices model usage. @default `createCostFunction(defaultPriceTable)`, warning through `logger` once per model it has no price for */
   costOf?: CostFunction;
   /** Where packs' log lines go. @default silent */
   logger?: TaskPackLogger;
@@ -135,10 +137,18 @@ interface JobRecord {
 export function createRuntime(options: RuntimeOptions): Runtime {
   const registry = createPackRegistry(options.packs);
   const model = options.model ?? createLocalModel();
+  const logger = options.logger ?? silentLogger;
   const environment = {
     model,
-    costOf: options.costOf ?? (() => 0),
-    logger: options.logger ?? silentLogger,
+    // Priced by default: a runtime on a real provider that metered $0 would pass every budget and
+    // cost SLO unnoticed. A model the table lacks is said once, then costs 0.
+    costOf:
+      options.costOf ??
+      createCostFunction(defaultPriceTable, {
+        onUnknownModel: (provider, modelId) =>
+          logger.warn(`no price for ${provider}:${modelId} in price table ${defaultPriceTable.version}: its calls are metered at $0`, { provider, modelId }),
+      }),
+    logger,
     defaultTimeoutMs: options.defaultTimeoutMs ?? 60_000,
   };
   const store = options.store ?? createMemoryKeyValueStore({ maxEntries: 100_000 });
