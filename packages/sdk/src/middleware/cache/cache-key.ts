@@ -40,7 +40,8 @@ export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inP
     const key = canonical ? JSON.stringify([namespace, target.input]) : `[${namespace},${canonicalJson(target.input)}]`;
     if (key.length <= maxTextKeyLength) return key;
   }
-  const material = `${JSON.stringify([tenant, agent, version, vary ?? null])}\n${canonicalJson(target.input)}`;
+  const inputJson = canonicalJson(target.input);
+  const material = `${JSON.stringify([tenant, agent, version, vary ?? null])}\n${inputJson}`;
   if (material.length > maxTextKeyLength) return hashedKey(tenant, material);
   // Hot keys (the ones that hit) come back again and again: their digest is remembered.
   let key = recentKeys.get(material);
@@ -49,25 +50,38 @@ export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inP
     if (recentKeys.size >= maxRecentKeys) recentKeys.delete(recentKeys.keys().next().value!);
     recentKeys.set(material, key);
   }
+  // What the key was made from, as it was now: remembering it later (after the store answered)
+  // must not read the target again, which its owner may have changed meanwhile.
+  if (!hashedKeyOrigins.has(key) && hashedKeyOrigins.size >= maxRecentKeys) hashedKeyOrigins.delete(hashedKeyOrigins.keys().next().value!);
+  hashedKeyOrigins.set(key, { namespace, inputJson });
   return key;
 }
 
 /**
- * Remembers the key of a target whose lookup found an entry, so its next lookups find the key
- * without writing it; `key` is what {@link cacheEntryKey} gave for the same arguments. Costs one
- * Map lookup when the key is remembered already.
+ * Remembers a key whose lookup found an entry, so the next lookups of an equal input find it
+ * without writing it. Everything comes from what the key was made of when it was made (a text
+ * key holds its namespace and input; a hashed key's origin was noted then), never from the
+ * target, which may have changed while the store answered. One Map lookup when remembered already.
  */
-export function rememberCacheEntryKey(target: CacheTarget, vary: string | undefined, inProcess: boolean, key: string): void {
-  const remembered = inProcess && isTextKey(key) ? rememberedTextKeys : rememberedHashedKeys;
+export function rememberCacheEntryKey(key: string): void {
+  const text = isTextKey(key);
+  const remembered = text ? rememberedTextKeys : rememberedHashedKeys;
   if (remembered.has(key)) return;
   try {
-    // The copy comes from JSON made for it: a text key holds the input's; a hashed key does not.
-    const copy: unknown = remembered === rememberedTextKeys ? (JSON.parse(key) as [number, unknown])[1] : JSON.parse(canonicalJson(target.input));
-    remembered.remember(key, namespaceOf(target.tenant, target.agent, target.version, vary), copy);
+    if (text) {
+      const [namespace, copy] = JSON.parse(key) as [number, unknown];
+      if (typeof namespace === 'number') remembered.remember(key, namespace, copy);
+      return;
+    }
+    const origin = hashedKeyOrigins.get(key);
+    if (origin !== undefined) remembered.remember(key, origin.namespace, JSON.parse(origin.inputJson));
   } catch {
-    // An input JSON cannot hold is never remembered: its key is written each time, as before.
+    // Not a key this module made: nothing to remember.
   }
 }
+
+/** The namespace and canonical input JSON each recent hashed key was made from; bounded like recentKeys. */
+const hashedKeyOrigins = new Map<string, { namespace: number; inputJson: string }>();
 
 /** In-process text keys and shared (hashed) keys are remembered apart: one namespace has both. */
 const rememberedTextKeys = createRememberedKeys();
@@ -82,6 +96,7 @@ export function rememberedKeyCount(): number {
 export function forgetRememberedKeys(): void {
   rememberedTextKeys.clear();
   rememberedHashedKeys.clear();
+  hashedKeyOrigins.clear();
 }
 
 /**

@@ -168,18 +168,17 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
     });
   }
 
-  /** An input that hit once tends to hit again: its key is then found without being written. */
-  function remember(target: CacheTarget, key: string): void {
-    try {
-      rememberCacheEntryKey(target, varyOf(target), inProcess, key);
-    } catch {
-      // A varyBy that throws now failed the lookup before; remembering is only ever a shortcut.
-    }
+  /**
+   * An input that hit once tends to hit again: its key is then found without being written.
+   * Only the key is passed: the target may have changed since the key was made from it.
+   */
+  function remember(key: string): void {
+    rememberCacheEntryKey(key);
   }
 
   function hit(key: string, entry: CacheEntry, run: CachedRun, invocation: Invocation): AsyncIterator<AgentEvent> {
     stats.hits++;
-    remember(invocation, key);
+    remember(key);
     entries.extend(key, entry);
     return replay(run, invocation, now);
   }
@@ -218,12 +217,12 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
       }
       if (typeof found !== 'boolean') {
         return found.then((yes) => {
-          if (yes) remember(target, key);
+          if (yes) remember(key);
           return yes;
         });
       }
       if (!found) return resolvedFalse;
-      remember(target, key);
+      remember(key);
       return resolvedTrue;
     },
     evict: (target) => resolved.store.delete(keyOf(target)),

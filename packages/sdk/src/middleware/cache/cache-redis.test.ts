@@ -69,6 +69,28 @@ describe('cacheMiddleware on Redis', () => {
     }
   });
 
+  it('never serves one tenant the entry of another when a caller reuses and changes one target object', async () => {
+    const kit = createPacks();
+    const store = await createRedisKeyValueStore({ redis: server.url, keyPrefix: 'cache-reuse:' });
+    const cache = cacheMiddleware({ store, ttlMs: 60_000 });
+    const runtime = runtimeWith(kit.packs, [cache, scoring()]);
+    try {
+      await runtime.invoke({ agent: 'echo', input: { text: 'secret' }, tenant: 'acme' });
+      await until(() => cache.stats().admitted === 1);
+      // One object, changed while its lookup is on the wire: the key was made for acme.
+      const target = { tenant: 'acme', agent: 'echo', version: '1.1.0', input: { text: 'secret' } };
+      const asked = cache.has(target);
+      target.tenant = 'globex';
+      expect(await asked).toBe(true);
+      expect(await cache.has({ ...target })).toBe(false);
+      const globex = await runtime.invoke({ agent: 'echo', input: { text: 'secret' }, tenant: 'globex' });
+      expect(globex.cache.hit).toBe(false);
+      expect(kit.runs.echo).toBe(2);
+    } finally {
+      await store.close?.();
+    }
+  });
+
   it('keeps answering when Redis is lost mid-run: misses, counted as degraded lookups', async () => {
     const doomed = await startRedisServer();
     const kit = createPacks();

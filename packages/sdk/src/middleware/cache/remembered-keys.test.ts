@@ -90,7 +90,7 @@ describe.each([
           const expected = writtenKey({ ...base, input: asked }, vary);
           for (const input of hit) {
             const target = { ...base, input };
-            rememberCacheEntryKey(target, vary, inProcess, cacheEntryKey(target, vary, inProcess));
+            rememberCacheEntryKey(cacheEntryKey(target, vary, inProcess));
           }
           expect(cacheEntryKey({ ...base, input: asked }, vary, inProcess)).toBe(expected);
         },
@@ -102,7 +102,8 @@ describe.each([
   it('is served from memory for an equal input, and never to another tenant, agent, version or vary', () => {
     const target = { ...base, input: { question: 'refunds?' } };
     const key = writtenKey(target);
-    rememberCacheEntryKey(target, undefined, inProcess, key);
+    cacheEntryKey(target, undefined, inProcess);
+    rememberCacheEntryKey(key);
     expect(rememberedKeyCount()).toBe(1);
     expect(cacheEntryKey({ ...base, input: { question: 'refunds?' } }, undefined, inProcess)).toBe(key);
     for (const other of [{ tenant: 'globex' }, { agent: 'echo' }, { version: '1.0.1' }]) {
@@ -118,17 +119,32 @@ describe('remembered keys of the two kinds', () => {
     const shared = cacheEntryKey(target, undefined, false);
     const text = cacheEntryKey(target, undefined, true);
     expect(isTextKey(text) && !isTextKey(shared)).toBe(true);
-    rememberCacheEntryKey(target, undefined, false, shared);
+    rememberCacheEntryKey(shared);
     expect(cacheEntryKey(target, undefined, true)).toBe(text);
-    rememberCacheEntryKey(target, undefined, true, text);
+    rememberCacheEntryKey(text);
     expect(cacheEntryKey(target, undefined, false)).toBe(shared);
     expect(rememberedKeyCount()).toBe(2);
   });
 
-  it('are what the lookup serves: a shared key remembered for an input is the one it gets', () => {
+  it.each([true, false])('come from what the key was made of, not from a target changed since (in process: %s)', (inProcess) => {
+    // A caller reusing one target object: the key is made, the store is asked, and by the time it
+    // answers the target names another tenant and input.
     const target = { ...base, input: { question: 'refunds?' } };
-    rememberCacheEntryKey(target, undefined, false, 'cache:e:acme:planted');
-    expect(cacheEntryKey({ ...base, input: { question: 'refunds?' } }, undefined, false)).toBe('cache:e:acme:planted');
+    const acmeKey = cacheEntryKey(target, undefined, inProcess);
+    target.tenant = 'globex';
+    target.input.question = 'secrets?';
+    rememberCacheEntryKey(acmeKey);
+    expect(cacheEntryKey({ ...base, tenant: 'globex', input: { question: 'secrets?' } }, undefined, inProcess)).not.toBe(acmeKey);
+    expect(cacheEntryKey({ ...base, tenant: 'globex', input: { question: 'refunds?' } }, undefined, inProcess)).not.toBe(acmeKey);
+    expect(cacheEntryKey({ ...base, input: { question: 'secrets?' } }, undefined, inProcess)).not.toBe(acmeKey);
+    expect(cacheEntryKey({ ...base, input: { question: 'refunds?' } }, undefined, inProcess)).toBe(acmeKey);
+  });
+
+  it('ignore a string that is not a key this module made', () => {
+    rememberCacheEntryKey('cache:e:acme:planted');
+    rememberCacheEntryKey('[not json');
+    rememberCacheEntryKey('["x",{}]');
+    expect(rememberedKeyCount()).toBe(0);
   });
 });
 
