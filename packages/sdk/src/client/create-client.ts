@@ -155,7 +155,7 @@ function createClientChain(transport: ClientTransport, middleware: readonly Midd
     let start: StreamEvent | undefined;
     let startSent = false;
     const next = compose(middleware, async function* terminal(invocation): AsyncGenerator<AgentEvent> {
-      const effective = { ...call, input: invocation.input };
+      const effective = callOf(call, invocation);
       if (mode === 'invoke') {
         const result = await transport.invoke(effective);
         yield { type: 'usage', usage: result.usage };
@@ -202,6 +202,23 @@ function createClientChain(transport: ClientTransport, middleware: readonly Midd
       yield event;
     }
   };
+}
+
+/**
+ * The call the server gets: what the chain made of the invocation. A client middleware may rewrite
+ * the input, subject, metadata, pinned version or cache control, and hands its own signal down (a
+ * shared cache run cancels the request when every caller has gone); ids stay the caller's.
+ */
+function callOf(call: TransportCall, invocation: Invocation): TransportCall {
+  const effective: TransportCall = { ...call, input: invocation.input, signal: invocation.signal };
+  if (invocation.version !== '') effective.version = invocation.version;
+  else delete effective.version;
+  if (invocation.subject !== undefined) effective.subject = invocation.subject;
+  else delete effective.subject;
+  if (call.metadata !== undefined || Object.keys(invocation.metadata).length > 0) effective.metadata = invocation.metadata;
+  if (invocation.cache !== undefined) effective.cache = invocation.cache;
+  else delete effective.cache;
+  return effective;
 }
 
 function startOf(result: InvokeResult, requestId: string): StreamEvent {
