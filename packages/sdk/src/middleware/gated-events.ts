@@ -200,6 +200,11 @@ export abstract class GatedEvents<Rules> implements AsyncIterableIterator<AgentE
     this.afterDelivered = undefined;
     const failing = this.failing(error);
     if (failing !== undefined) await failing;
-    throw error;
+    throw this.outgoing(error);
+  }
+
+  /** The error as the reader gets it; a subclass may rewrite it (governance redacts it). */
+  protected outgoing(error: unknown): unknown {
+    return error;
   }
 }

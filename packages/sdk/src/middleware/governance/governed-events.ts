@@ -139,12 +139,22 @@ export class GovernedEvents extends GatedEvents<GovernanceRules> {
       addPiiCounts(output.counts, args.counts);
       return args.total === 0 ? step : { done: false, value: { ...event, args: args.value } };
     }
+    if (event.type === 'eval' || event.type === 'warning') {
+      if (!admission.redactOutput) return step;
+      // An eval's reason or a warning may quote the output (a judge's rationale, a leak it found).
+      const redacted = redactPii(event, rules.piiOptions);
+      addPiiCounts(output.counts, redacted.counts);
+      return redacted.total === 0 ? step : { done: false, value: redacted.value };
+    }
     if (event.type !== 'result') return step;
     let result = event.result;
     if (admission.redactOutput) {
       const redacted = redactPii(result.output, rules.piiOptions);
       addPiiCounts(output.counts, redacted.counts);
       if (redacted.total > 0) result = { ...result, output: redacted.value };
+      const evals = redactPii(result.evals, rules.piiOptions);
+      addPiiCounts(output.counts, evals.counts);
+      if (evals.total > 0) result = { ...result, evals: evals.value };
     }
     this.recorded = true;
     const delivered: IteratorResult<AgentEvent> = result === event.result ? step : { done: false, value: { type: 'result', result } };
@@ -161,6 +171,27 @@ export class GovernedEvents extends GatedEvents<GovernanceRules> {
     this.recorded = true;
     if (this.rules.resolved.audit === undefined) return undefined;
     return this.rules.recordAllowed(this.invocation, this.admission!, 'cancelled', this.output!);
+  }
+
+  /**
+   * A failure leaves redacted: its message, hint and details may quote the input or the output
+   * (`no account for ada@example.com`), and callers and server logs show them. The original
+   * error is not kept as the cause, since it holds the same data.
+   */
+  protected override outgoing(error: unknown): unknown {
+    if (this.admission?.redactOutput !== true || !(error instanceof AgentryError)) return error;
+    const redacted = redactPii({ message: error.message, hint: error.hint, details: error.details }, this.rules.piiOptions);
+    if (redacted.total === 0) return error;
+    const { message, hint, details } = redacted.value as { message: string; hint: string; details: unknown };
+    return new AgentryError(error.code, message, {
+      hint,
+      details,
+      status: error.status,
+      retryable: error.retryable,
+      ...(error.requestId === undefined ? {} : { requestId: error.requestId }),
+      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+      ...(error.providerRequestId === undefined ? {} : { providerRequestId: error.providerRequestId }),
+    });
   }
 
   /** Audits a call that failed, unless its outcome is already recorded. */
