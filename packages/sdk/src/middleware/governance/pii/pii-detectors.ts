@@ -62,6 +62,25 @@ function looksRandom(body: string): boolean {
   return digits >= 2 && letters >= 2 && longestRun >= 12;
 }
 
+// Names under which configs, env files and logs hold secrets; the value after `=` or `:` is one.
+const secretNames =
+  'password|passwd|pwd|passphrase|secret|client[_-]?secret|secret[_-]?key|aws[_-]?secret[_-]?access[_-]?key|' +
+  'api[_-]?key|apikey|access[_-]?token|auth[_-]?token|refresh[_-]?token|private[_-]?key|token';
+const mayHoldSecretAssignment = (text: string): boolean => /pass|pwd|secret|token|key/i.test(text);
+
+// Values that stand for a secret without being one: masks, template slots, markers, literals.
+const placeholderSecret = /^(?:[*x•.]+|<[^>]*>|\$\{[^}]*\}|\$[A-Z_][A-Z0-9_]*|%[^%]+%|\{\{[^}]*\}\}|\[REDACTED[^\]]*\]|redacted|null|none|undefined|true|false|changeme|example|required|optional)$/i;
+
+/**
+ * The value given to a secret's name is the secret, unless it is a placeholder or an ordinary
+ * word (`password: required`, `token: expired`): one with a digit, a symbol or mixed case, or a
+ * long one.
+ */
+function looksLikeSecretValue(value: string): boolean {
+  if (placeholderSecret.test(value)) return false;
+  return value.length >= 16 || /\d/.test(value) || /[^A-Za-z0-9]/.test(value) || (/[a-z]/.test(value) && /[A-Z]/.test(value));
+}
+
 function decodesToJsonHeader(segment: string): boolean {
   try {
     const base64 = segment.replaceAll('-', '+').replaceAll('_', '/');
@@ -106,6 +125,23 @@ export const piiDetectors: readonly PiiDetector[] = [
       const body = match.groups?.openai ?? match.groups?.slack;
       return body === undefined || looksRandom(body);
     },
+  },
+  {
+    // A PEM private key block, whole: the key material spans lines.
+    type: 'api-key',
+    priority: 8,
+    mayContain: (text) => text.includes('PRIVATE KEY-----'),
+    pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----[\s\S]{16,}?-----END \1-----/g,
+    accept: () => true,
+  },
+  {
+    // The value of a secret written as an assignment: `password=…`, `"client_secret": "…"`,
+    // `AWS_SECRET_ACCESS_KEY: …`. Only the value is redacted, so the line still says what it held.
+    type: 'api-key',
+    priority: 8,
+    mayContain: mayHoldSecretAssignment,
+    pattern: new RegExp(`(?<=(?<![A-Za-z0-9])(?:${secretNames})["']?\\s*[:=]\\s*["']?)[^\\s"'\`,;]{8,}`, 'gi'),
+    accept: (match) => looksLikeSecretValue(match[0]),
   },
   {
     // The token after `Bearer` in an Authorization header, whatever its format.
