@@ -85,8 +85,15 @@ describe('agentry audit verify --redis', () => {
     expect(exported.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([1, 3]);
   });
 
-  it('reads an empty log as intact, and fails with a coded error and hint when Redis cannot be reached', async () => {
-    expect((await audit(['verify', '--redis', redis.url, '--log', 'nobody-wrote-this'])).stdout).toContain('intact, 0 entries, empty');
+  it('fails on an empty or deleted log unless told one is expected, and with a coded error and hint when Redis cannot be reached', async () => {
+    const empty = await audit(['verify', '--redis', redis.url, '--log', 'nobody-wrote-this']);
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toContain('the log is empty, nothing to verify');
+    await raw.del(stream);
+    expect((await audit(['verify', '--redis', redis.url, '--log', 'audit:eu-1'])).code).toBe(1);
+    const allowed = await audit(['verify', '--redis', redis.url, '--log', 'nobody-wrote-this', '--allow-empty']);
+    expect(allowed.code).toBe(0);
+    expect(allowed.stdout).toContain('intact, 0 entries, empty');
     await expect(audit(['verify', '--redis', 'redis://:s3cret@127.0.0.1:1'])).rejects.toMatchObject({
       code: 'AGENTRY_STORE_UNAVAILABLE',
       message: expect.not.stringContaining('s3cret'),

@@ -8,7 +8,7 @@ import { readAuditSource, type AuditLocation, type AuditSource } from './audit-s
 
 export const auditUsage = `Usage:
   agentry audit verify <audit.jsonl | --redis redis://host:6379 [--log audit] [--key-prefix agentry:]>
-                       [--head <sha256>] [--partial] [--json]
+                       [--head <sha256>] [--partial] [--allow-empty] [--json]
   agentry audit export <audit.jsonl | --redis ...> [--tenant T] [--agent A] [--decision allow|refuse]
                        [--since ISO] [--until ISO] [--format jsonl|csv] [--out FILE]
 
@@ -17,6 +17,7 @@ verify  checks the hash chain of a governance audit log (one JSON entry per line
         number. Exit 0 when intact, 1 when tampered or unreadable.
         --head   the hash the last entry must have (kept elsewhere): also detects cut-off tails
         --partial the log is an excerpt (or a trimmed stream) that starts after sequence 1
+        --allow-empty an empty log counts as intact (by default it fails: a deleted log reads the same)
         --redis  read the trail from Redis; --log is its name (createAuditTrail \`name\`, default
                  audit), --key-prefix the store's prefix (default agentry:)
 export  writes the entries that match the filters as JSON Lines (default) or CSV to stdout or
@@ -45,6 +46,7 @@ async function verify(argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>):
       ...sourceOptions,
       head: { type: 'string' },
       partial: { type: 'boolean', default: false },
+      'allow-empty': { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -54,7 +56,8 @@ async function verify(argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>):
     return 0;
   }
   const source = await readAuditSource(locationOf(values, positionals, 'verify'));
-  const verdict = verifyAuditChain(source.entries, { partial: values.partial, ...(values.head === undefined ? {} : { expectedHeadHash: values.head }) });
+  const chain = verifyAuditChain(source.entries, { partial: values.partial, ...(values.head === undefined ? {} : { expectedHeadHash: values.head }) });
+  const verdict: AuditChainVerdict = chain.ok && chain.entries === 0 && !values['allow-empty'] ? emptyLog : chain;
   if (values.json) io.stdout.write(`${JSON.stringify({ ...source.json, ...verdict, ...locationOfVerdict(verdict, source) })}\n`);
   else io.stdout.write(`${describeVerdict(verdict, source)}\n`);
   return verdict.ok ? 0 : 1;
@@ -111,6 +114,14 @@ async function exportEntries(argv: string[], io: Pick<CommandIo, 'stdout' | 'std
   }
   return verdict.ok ? 0 : 1;
 }
+
+/** An empty log proves nothing: deleting a log, or pointing at the wrong one, reads the same. */
+const emptyLog: AuditChainVerdict = {
+  ok: false,
+  entries: 0,
+  firstBadSequence: 1,
+  problem: 'the log is empty, nothing to verify (a deleted log, a wrong --log or path read the same; pass --allow-empty when none is expected)',
+};
 
 function locationOfVerdict(verdict: AuditChainVerdict, source: AuditSource): { at?: string; line?: number } {
   const at = verdict.index === undefined ? undefined : source.locations[verdict.index];
