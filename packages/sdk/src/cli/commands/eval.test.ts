@@ -50,7 +50,7 @@ describe('agentry eval', () => {
     const regressed = [{ ...passing[0], expected: { text: 'goodbye' } }, passing[1]];
     const second = await run([await dataset('v2.jsonl', regressed), '--agent', 'echo', '--baseline', baseline, '--packs', '@agentry/task-packs']);
     expect(second.code).toBe(1);
-    expect(second.stdout).toContain('(pass rate 100.0% -> 50.0%): 1 regression, 0 improvements');
+    expect(second.stdout).toContain('(pass rate 100.0% -> 50.0%, pass^N 100.0% -> 50.0%): 1 regression, 0 improvements');
     expect(second.stdout).toMatch(/hello\s+regressed\s+1\/1 -> 0\/1\s+expected 1\.00 -> 0\.00/);
     expect(second.stdout).toContain('REGRESSION');
 
@@ -74,6 +74,14 @@ describe('agentry eval', () => {
     const unknown = await run([failing, '--agent', 'nope', '--packs', '@agentry/task-packs']);
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('agent nope is not in the loaded packs (echo@1.0.0, summarize@1.0.0');
+    const echoBaseline = join(directory, 'echo-baseline.json');
+    expect((await run([failing, '--agent', 'echo', '--baseline', echoBaseline, '--write-baseline', '--repeats', '2', '--packs', '@agentry/task-packs'])).code).toBe(0);
+    const otherAgent = await run([failing, '--agent', 'summarize', '--baseline', echoBaseline, '--repeats', '2', '--packs', '@agentry/task-packs']);
+    expect(otherAgent.code).toBe(2);
+    expect(otherAgent.stderr).toContain(`baseline ${echoBaseline} is for agent echo, not summarize`);
+    const otherRepeats = await run([failing, '--agent', 'echo', '--baseline', echoBaseline, '--repeats', '3', '--packs', '@agentry/task-packs']);
+    expect(otherRepeats.code).toBe(2);
+    expect(otherRepeats.stderr).toContain('was run with --repeats 2, this run with 3');
     const missingBaseline = await run([failing, '--agent', 'echo', '--baseline', join(directory, 'none.json'), '--packs', '@agentry/task-packs']);
     expect(missingBaseline.code).toBe(2);
     expect(missingBaseline.stderr).toContain('create it with --write-baseline');

@@ -92,6 +92,18 @@ export async function runEvalCommand(argv: string[], io: Pick<CommandIo, 'stdout
       );
       return 2;
     }
+    // A baseline of another agent, or of another N, is not a yardstick for this run (pass^N
+    // falls as N grows): say so instead of reporting a regression or an improvement.
+    if (baseline !== undefined && !values['write-baseline']) {
+      if (baseline.agent !== agent) {
+        io.stderr.write(`agentry eval: baseline ${values.baseline} is for agent ${baseline.agent}, not ${agent}\n  hint: pass the baseline of ${agent}, or write one with --write-baseline\n`);
+        return 2;
+      }
+      if (baseline.repeats !== repeats) {
+        io.stderr.write(`agentry eval: baseline ${values.baseline} was run with --repeats ${baseline.repeats}, this run with ${repeats}\n  hint: pass --repeats ${baseline.repeats}, or write a new baseline with --write-baseline\n`);
+        return 2;
+      }
+    }
     const model = createModelFromSpec(values.model, { env: io.env ?? process.env });
     runtime = createRuntime({ packs, model, costOf: createCostFunction(defaultPriceTable) });
     const host = runtime;
@@ -156,7 +168,7 @@ export function formatEvalReport(report: EvalReport, dataset: string, comparison
   if (comparison !== undefined) {
     lines.push(
       '',
-      `against ${baselinePath ?? 'the baseline'} (pass rate ${percent(comparison.passRateBefore)} -> ${percent(comparison.passRateAfter)}): ${comparison.regressions} regression${comparison.regressions === 1 ? '' : 's'}, ${comparison.improvements} improvement${comparison.improvements === 1 ? '' : 's'}`,
+      `against ${baselinePath ?? 'the baseline'} (pass rate ${percent(comparison.passRateBefore)} -> ${percent(comparison.passRateAfter)}, pass^N ${percent(comparison.passAllRateBefore)} -> ${percent(comparison.passAllRateAfter)}): ${comparison.regressions} regression${comparison.regressions === 1 ? '' : 's'}, ${comparison.improvements} improvement${comparison.improvements === 1 ? '' : 's'}`,
     );
     for (const diff of comparison.cases) {
       if (diff.status === 'unchanged' && diff.scoreChanges.length === 0 && !diff.outputChanged) continue;

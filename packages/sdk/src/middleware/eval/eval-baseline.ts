@@ -41,10 +41,13 @@ export interface EvalCaseDiff {
 
 /** A report compared with a baseline. */
 export interface EvalComparison {
-  /** True when any case's pass rate, or the overall pass rate, fell by more than the tolerance. */
+  /** True when any case's pass rate, the overall pass rate, or pass^N fell by more than the tolerance. */
   regressed: boolean;
   passRateBefore: number;
   passRateAfter: number;
+  /** pass^N: the share of cases that passed every one of their runs, before and after. */
+  passAllRateBefore: number;
+  passAllRateAfter: number;
   regressions: number;
   improvements: number;
   /** Every case of either side, in report order then removed ones. */
@@ -96,7 +99,7 @@ const epsilon = 1e-9;
 
 /**
  * Compares a report with a baseline case by case: pass rates, mean scores and outputs. A drop of
- * a case's pass rate (or of the overall one) by more than `tolerance` is a regression.
+ * a case's pass rate (or of the overall one, or of pass^N) by more than `tolerance` is a regression.
  */
 export function compareWithBaseline(report: EvalReport, baseline: EvalBaseline, options: { tolerance?: number } = {}): EvalComparison {
   const tolerance = options.tolerance ?? 0;
@@ -138,9 +141,12 @@ export function compareWithBaseline(report: EvalReport, baseline: EvalBaseline, 
   }
   const regressions = cases.filter((diff) => diff.status === 'regressed').length;
   return {
-    regressed: regressions > 0 || report.passRate < baseline.passRate - tolerance - epsilon,
+    regressed:
+      regressions > 0 || report.passRate < baseline.passRate - tolerance - epsilon || report.passAllRate < baseline.passAllRate - tolerance - epsilon,
     passRateBefore: baseline.passRate,
     passRateAfter: report.passRate,
+    passAllRateBefore: baseline.passAllRate,
+    passAllRateAfter: report.passAllRate,
     regressions,
     improvements: cases.filter((diff) => diff.status === 'improved').length,
     cases,
