@@ -1,5 +1,6 @@
 import { AgentryError } from '../../contract';
 import type { UsageRecord } from '../../contract/usage-event';
+import { LATE, settleWithin } from './settle-within';
 import type { UsageSink } from './usage-sink';
 
 /** How the meter buffers and ships records. */
@@ -12,9 +13,13 @@ export interface UsageExporterOptions {
   flushIntervalMs?: number;
   /** Writes of one record before it is given up and counted as failed. @default 3 */
   maxAttempts?: number;
-  /** A write that has not settled by then counts as failed, in ms. @default 10000 */
+  /**
+   * A write that has not settled by then is reported to `onError` as slow (AGENTRY_TIMEOUT), in ms.
+   * It is not abandoned: the meter waits for it before the next write, and its outcome decides
+   * whether its records are delivered or retried. @default 10000
+   */
   writeTimeoutMs?: number;
-  /** Told of every failed write (the records are retried or counted, never thrown at callers). */
+  /** Told of every failed or slow write (the records are retried or counted, never thrown at callers). */
   onError?: (error: unknown) => void;
 }
 
@@ -29,7 +34,10 @@ export interface UsageExporterStats {
   delivered: number;
   /** Records thrown away because the buffer was full (or the meter already closed). */
   dropped: number;
-  /** Records given up after `maxAttempts` failed writes. */
+  /**
+   * Records given up after `maxAttempts` failed writes, or left undelivered when `close()` gave up.
+   * Should a write close() gave up on still succeed later, its records move to `delivered`.
+   */
   failed: number;
   /** Records waiting in the buffer. */
   buffered: number;
@@ -41,11 +49,15 @@ export interface UsageExporterStats {
 export interface UsageExporter {
   /** Queues a record; never blocks, never throws. */
   record(record: UsageRecord): void;
-  /** Tries once to write everything buffered now; failed records stay queued while attempts remain. */
+  /**
+   * Tries once to write everything buffered now; failed records stay queued while attempts remain.
+   * Returns after `writeTimeoutMs` of a slow write, which goes on in the background.
+   */
   flush(): Promise<void>;
   /**
    * Stops the timer, writes or gives up every queued record, then closes the sink. Records still
-   * queued after `timeoutMs` (a hung sink) are counted as failed. Idempotent.
+   * queued or in flight after `timeoutMs` (a hung sink) are counted as failed; the sink is then
+   * closed once its hung write answers, never beside it. Idempotent.
    */
   close(options?: { /** @default 10000 */ timeoutMs?: number }): Promise<void>;
   stats(): UsageExporterStats;
@@ -54,6 +66,14 @@ export interface UsageExporter {
 interface Queued {
   record: UsageRecord;
   attempts: number;
+}
+
+/** The sink's one write in progress. It stays the only one until the sink answers, however long that takes. */
+interface Write {
+  /** True when the sink stored the batch; never rejects. */
+  stored: Promise<boolean>;
+  /** Whether `onError` was already told this write is slow, so each write is reported once. */
+  reportedSlow: boolean;
 }
 
 /**
@@ -69,57 +89,103 @@ export function createUsageExporter(sink: UsageSink, options: UsageExporterOptio
   const flushIntervalMs = positive(options.flushIntervalMs ?? 1_000, 'flushIntervalMs');
   const stats = { recorded: 0, delivered: 0, dropped: 0, failed: 0, inFlight: 0 };
   let buffer: Queued[] = [];
-  let writing: Promise<void> | undefined;
+  // Ends when the sink answers, not at writeTimeoutMs: a second write is never started beside it.
+  let current: Write | undefined;
+  let draining: Promise<void> | undefined;
   let scheduled = false;
   let closing: Promise<void> | undefined;
+  // Set once close() stops waiting: a write still running then was already counted as failed.
+  let gaveUp = false;
 
   const timer = setInterval(() => {
-    if (buffer.length > 0 && writing === undefined) void drain();
+    if (buffer.length > 0 && draining === undefined) void drain();
   }, flushIntervalMs);
   (timer as { unref?: () => void }).unref?.();
 
-  async function writeBatch(batch: Queued[]): Promise<boolean> {
-    stats.inFlight = batch.length;
+  function report(error: unknown): void {
     try {
-      await withTimeout(
-        Promise.resolve().then(() => sink.write(batch.map((item) => item.record))),
-        writeTimeoutMs,
-        sink.name,
-      );
-      stats.delivered += batch.length;
-      return true;
-    } catch (error) {
       options.onError?.(error);
-      const retry = batch.filter((item) => ++item.attempts < maxAttempts);
-      stats.failed += batch.length - retry.length;
-      // Retries go back to the front, in order, as far as the buffer has room; the rest are drops.
-      const kept = retry.slice(0, Math.max(0, maxBuffered - buffer.length));
-      stats.dropped += retry.length - kept.length;
-      buffer = [...kept, ...buffer];
-      return false;
-    } finally {
-      stats.inFlight = 0;
+    } catch {
+      // A throwing onError must not leave a write half-accounted or stall delivery.
     }
   }
 
-  /** Writes what is buffered at the start, batch by batch; stops at the first failure (the sink is likely down). */
+  function startWrite(batch: Queued[]): Write {
+    stats.inFlight = batch.length;
+    const stored = Promise.resolve()
+      .then(() => sink.write(batch.map((item) => item.record)))
+      .then(
+        () => settle(batch, true, undefined),
+        (error: unknown) => settle(batch, false, error),
+      );
+    current = { stored, reportedSlow: false };
+    return current;
+  }
+
+  function settle(batch: Queued[], ok: boolean, error: unknown): boolean {
+    current = undefined;
+    if (!ok) report(error);
+    if (gaveUp) {
+      // close() counted the batch as failed; the sink's late answer still says where the records are.
+      if (ok) {
+        stats.failed -= batch.length;
+        stats.delivered += batch.length;
+      }
+      return ok;
+    }
+    stats.inFlight = 0;
+    if (ok) {
+      stats.delivered += batch.length;
+      // No drain waits on a write that outlived its timeout: ship what queued behind it now.
+      if (draining === undefined && buffer.length >= batchSize) schedule();
+      return true;
+    }
+    const retry = batch.filter((item) => ++item.attempts < maxAttempts);
+    stats.failed += batch.length - retry.length;
+    // Retries go back to the front, in order, as far as the buffer has room; the rest are drops.
+    const kept = retry.slice(0, Math.max(0, maxBuffered - buffer.length));
+    stats.dropped += retry.length - kept.length;
+    buffer = [...kept, ...buffer];
+    return false;
+  }
+
+  /** Whether the write stored its batch within writeTimeoutMs; a slow write is reported once and keeps running. */
+  async function storedInTime(write: Write): Promise<boolean> {
+    const outcome = await settleWithin(write.stored, writeTimeoutMs);
+    if (outcome !== LATE) return outcome;
+    if (!write.reportedSlow) {
+      write.reportedSlow = true;
+      report(
+        new AgentryError('AGENTRY_TIMEOUT', `usage sink ${sink.name} did not answer within ${writeTimeoutMs} ms`, {
+          hint: 'The meter waits for this write before starting another; records queue meanwhile. Check the sink or raise `buffer.writeTimeoutMs`.',
+        }),
+      );
+    }
+    return false;
+  }
+
+  /**
+   * Waits for a write still running, then writes what is buffered at the start, batch by batch.
+   * Stops at the first failure or slow write (the sink is likely down) without abandoning it.
+   */
   function drain(): Promise<void> {
-    // With nothing to write the body below would finish synchronously, clearing `writing` before
+    // With nothing to do the body below would finish synchronously, clearing `draining` before
     // `??=` sets it, and leave a settled promise there that makes flush() and close() spin forever.
-    if (writing === undefined && buffer.length === 0) return Promise.resolve();
-    writing ??= (async () => {
+    if (gaveUp || (draining === undefined && buffer.length === 0 && current === undefined)) return Promise.resolve();
+    draining ??= (async () => {
       try {
+        if (current !== undefined && !(await storedInTime(current))) return;
         let remaining = buffer.length;
-        while (remaining > 0 && buffer.length > 0) {
+        while (remaining > 0 && buffer.length > 0 && current === undefined) {
           const batch = buffer.splice(0, Math.min(batchSize, remaining));
           remaining -= batch.length;
-          if (!(await writeBatch(batch))) break;
+          if (!(await storedInTime(startWrite(batch)))) break;
         }
       } finally {
-        writing = undefined;
+        draining = undefined;
       }
     })();
-    return writing;
+    return draining;
   }
 
   function schedule(): void {
@@ -128,8 +194,22 @@ export function createUsageExporter(sink: UsageSink, options: UsageExporterOptio
     // Off the caller's turn of the event loop: even a sink whose write does sync work cannot delay it.
     setTimeout(() => {
       scheduled = false;
-      if (writing === undefined) void drain();
+      if (draining === undefined) void drain();
     }, 0);
+  }
+
+  /** Counts what close() could not deliver by its deadline as failed, including a write still running. */
+  function giveUp(): void {
+    gaveUp = true;
+    stats.failed += buffer.length + stats.inFlight;
+    buffer = [];
+    stats.inFlight = 0;
+  }
+
+  async function closeSink(): Promise<void> {
+    if (current === undefined) return sink.close?.();
+    // Closed after the hung write answers, never beside it: the sink sees one call at a time to the end.
+    current.stored.then(() => sink.close?.()).catch(report);
   }
 
   return {
@@ -143,39 +223,25 @@ export function createUsageExporter(sink: UsageSink, options: UsageExporterOptio
       if (buffer.length >= batchSize) schedule();
     },
     async flush() {
-      while (writing !== undefined) await writing;
+      while (draining !== undefined) await draining;
       await drain();
     },
     close(closeOptions) {
       closing ??= (async () => {
         clearInterval(timer);
         const deadline = Date.now() + (closeOptions?.timeoutMs ?? 10_000);
-        // Each pass delivers a batch or uses up one of its attempts, so this ends on its own; the
-        // deadline bounds it when the sink hangs (each pass may take up to writeTimeoutMs).
-        while ((buffer.length > 0 || writing !== undefined) && Date.now() < deadline) {
-          while (writing !== undefined) await writing;
-          await drain();
+        // Each pass delivers a batch, uses up one of its attempts or waits writeTimeoutMs on a slow
+        // write, so this ends on its own for a live sink; the deadline cuts short the wait on a hung one.
+        while ((buffer.length > 0 || draining !== undefined || current !== undefined) && Date.now() < deadline) {
+          await settleWithin(drain(), deadline - Date.now());
         }
-        while (writing !== undefined) await writing;
-        stats.failed += buffer.length;
-        buffer = [];
-        await sink.close?.();
+        giveUp();
+        await closeSink();
       })();
       return closing;
     },
     stats: () => ({ ...stats, buffered: buffer.length }),
   };
-}
-
-function withTimeout(promise: Promise<void>, timeoutMs: number, sinkName: string): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new AgentryError('AGENTRY_TIMEOUT', `usage sink ${sinkName} did not answer within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
 function positive(value: number, field: string): number {
