@@ -139,12 +139,22 @@ export class GovernedEvents extends GatedEvents<GovernanceRules> {
       addPiiCounts(output.counts, args.counts);
       return args.total === 0 ? step : { done: false, value: { ...event, args: args.value } };
     }
-    if (event.type === 'eval' || event.type === 'warning') {
-      if (!admission.redactOutput) return step;
-      // An eval's reason or a warning may quote the output (a judge's rationale, a leak it found).
-      const redacted = redactPii(event, rules.piiOptions);
+    // An eval's reason or a warning may quote the output (a judge's rationale, a leak it found).
+    // Only that free text is scanned: passing built-in evals carry none, and they come on every call.
+    if (event.type === 'eval') {
+      const reason = event.eval.reason;
+      if (reason === undefined || !admission.redactOutput) return step;
+      const redacted = redactPii(reason, rules.piiOptions);
+      if (redacted.total === 0) return step;
       addPiiCounts(output.counts, redacted.counts);
-      return redacted.total === 0 ? step : { done: false, value: redacted.value };
+      return { done: false, value: { type: 'eval', eval: { ...event.eval, reason: redacted.value } } };
+    }
+    if (event.type === 'warning') {
+      if (!admission.redactOutput) return step;
+      const redacted = redactPii(event.message, rules.piiOptions);
+      if (redacted.total === 0) return step;
+      addPiiCounts(output.counts, redacted.counts);
+      return { done: false, value: { ...event, message: redacted.value } };
     }
     if (event.type !== 'result') return step;
     let result = event.result;
@@ -152,9 +162,11 @@ export class GovernedEvents extends GatedEvents<GovernanceRules> {
       const redacted = redactPii(result.output, rules.piiOptions);
       addPiiCounts(output.counts, redacted.counts);
       if (redacted.total > 0) result = { ...result, output: redacted.value };
-      const evals = redactPii(result.evals, rules.piiOptions);
-      addPiiCounts(output.counts, evals.counts);
-      if (evals.total > 0) result = { ...result, evals: evals.value };
+      if (result.evals.some((score) => score.reason !== undefined)) {
+        // Not counted again: these are the scores the eval events already carried.
+        const evals = redactPii(result.evals, rules.piiOptions);
+        if (evals.total > 0) result = { ...result, evals: evals.value };
+      }
     }
     this.recorded = true;
     const delivered: IteratorResult<AgentEvent> = result === event.result ? step : { done: false, value: { type: 'result', result } };
