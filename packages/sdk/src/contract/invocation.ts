@@ -41,6 +41,11 @@ export const evalScoreSchema = z.object({
   reason: z.string().optional(),
   /** Set when the evaluator itself failed; such a score never counts as a pass. */
   error: z.string().optional(),
+  /**
+   * What the evaluation itself cost in US dollars (an LLM judge's model call). Not part of the
+   * call's `usage`: usage records carry it as `evalCostUsd`.
+   */
+  costUsd: z.number().nonnegative().optional(),
 });
 export type EvalScore = z.infer<typeof evalScoreSchema>;
 

@@ -56,6 +56,8 @@ export const usageRecordSchema = z.object({
   costUsd: z.number().nonnegative(),
   /** Model cost a cache hit saved, in US dollars. */
   savedCostUsd: z.number().nonnegative().optional(),
+  /** What evaluating the result cost (LLM judges), in US dollars, apart from `costUsd`; absent when nothing. */
+  evalCostUsd: z.number().nonnegative().optional(),
   /** Wall time from the invocation's start to its end, middleware included. */
   latencyMs: z.number().nonnegative(),
   /** Milliseconds until the first streamed text or tool call, when there was one. */

@@ -20,6 +20,8 @@ export interface EvaluatorVerdict {
   score: number;
   pass: boolean;
   reason?: string;
+  /** What producing the verdict cost in US dollars (a judge's model call), so it is metered. */
+  costUsd?: number;
 }
 
 /** The function that judges a result; sync or async. */

@@ -145,8 +145,10 @@ function runOne(evaluator: Evaluator, context: Omit<EvaluatorContext, 'signal'>,
 function scored(evaluator: Evaluator, verdict: unknown): EvalScore {
   const problem = verdictProblem(verdict);
   if (problem !== undefined) return failure(evaluator.name, `returned an invalid verdict: ${problem}`);
-  const { score, pass, reason } = verdict as { score: number; pass: boolean; reason?: string };
-  return reason === undefined ? { name: evaluator.name, score, pass } : { name: evaluator.name, score, pass, reason };
+  const { score, pass, reason, costUsd } = verdict as { score: number; pass: boolean; reason?: string; costUsd?: number };
+  const result: EvalScore = reason === undefined ? { name: evaluator.name, score, pass } : { name: evaluator.name, score, pass, reason };
+  if (costUsd !== undefined) result.costUsd = costUsd;
+  return result;
 }
 
 function thrown(evaluator: Evaluator, error: unknown): EvalScore {
@@ -168,5 +170,7 @@ function verdictProblem(value: unknown): string | undefined {
   if (typeof score !== 'number' || !Number.isFinite(score)) return `\`score\` must be a finite number, got ${String(score)}`;
   if (typeof pass !== 'boolean') return `\`pass\` must be a boolean, got ${String(pass)}`;
   if (reason !== undefined && typeof reason !== 'string') return '`reason` must be a string';
+  const { costUsd } = value as Record<string, unknown>;
+  if (costUsd !== undefined && (typeof costUsd !== 'number' || !Number.isFinite(costUsd) || costUsd < 0)) return `\`costUsd\` must be a non-negative number, got ${String(costUsd)}`;
   return undefined;
 }

@@ -11,6 +11,7 @@ const columns: ReadonlyArray<{ title: string; value: (row: UsageKpis) => string;
   { title: 'TOKENS IN', value: (row) => formatCount(row.inputTokens) },
   { title: 'TOKENS OUT', value: (row) => formatCount(row.outputTokens) },
   { title: 'COST', value: (row) => formatUsd(row.costUsd) },
+  { title: 'EVAL COST', value: (row) => formatUsd(row.evalCostUsd) },
   { title: 'CACHE HIT', value: (row) => formatPercent(row.calls === 0 ? null : row.cacheHitRatio) },
   { title: 'EVAL PASS', value: (row) => formatPercent(row.evalPassRate) },
 ];

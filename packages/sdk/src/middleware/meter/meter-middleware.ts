@@ -102,6 +102,7 @@ function toRecord(invocation: Invocation, observed: Observed, includeMetadata: b
     cacheHit: result?.cache.hit ?? false,
     outcome: code === undefined ? 'success' : usageOutcomeOf(code),
     ...(code === undefined ? {} : { errorCode: code }),
+    ...evalCostOf(result?.evals ?? observed.evals),
     evals: summarizeEvals(result?.evals ?? observed.evals),
     ...(includeMetadata && hasKeys(invocation.metadata) ? { metadata: { ...invocation.metadata } } : {}),
   };
@@ -139,10 +140,18 @@ export function summarizeEvals(scores: readonly EvalScore[]): UsageEvalSummary {
   return { total: scores.length, passed, errored, failed, scores: scores.map(copyScore) };
 }
 
+/** The judges' cost of a call's scores, when any evaluator reported one. */
+function evalCostOf(scores: readonly EvalScore[]): { evalCostUsd?: number } {
+  let total: number | undefined;
+  for (const score of scores) if (score.costUsd !== undefined) total = (total ?? 0) + score.costUsd;
+  return total === undefined ? {} : { evalCostUsd: total };
+}
+
 /** A score as the record keeps it: its own object, without fields the evaluator left undefined. */
 function copyScore(score: EvalScore): EvalScore {
   const copy: EvalScore = { name: score.name, score: score.score, pass: score.pass };
   if (score.reason !== undefined) copy.reason = score.reason;
   if (score.error !== undefined) copy.error = score.error;
+  if (score.costUsd !== undefined) copy.costUsd = score.costUsd;
   return copy;
 }

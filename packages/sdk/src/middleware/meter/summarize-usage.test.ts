@@ -77,7 +77,7 @@ describe('formatUsageTable', () => {
   it('aligns every column: each cell starts at the same offset on every line', () => {
     const table = formatUsageTable(summarizeUsage(records));
     const lines = table.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^TENANT\s+AGENT\s+CALLS\s+SUCCESS\s+P50 MS\s+P95 MS\s+TOKENS IN\s+TOKENS OUT\s+COST\s+CACHE HIT\s+EVAL PASS$/);
+    expect(lines[0]).toMatch(/^TENANT\s+AGENT\s+CALLS\s+SUCCESS\s+P50 MS\s+P95 MS\s+TOKENS IN\s+TOKENS OUT\s+COST\s+EVAL COST\s+CACHE HIT\s+EVAL PASS$/);
     expect(lines.at(-1)).toMatch(/^TOTAL\s+23\s+91\.3%/);
     const ruleWidth = lines[1]!.length;
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(ruleWidth);

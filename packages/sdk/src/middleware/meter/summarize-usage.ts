@@ -20,6 +20,8 @@ export interface UsageKpis {
   cachedInputTokens: number;
   reasoningTokens: number;
   costUsd: number;
+  /** What evaluating the calls cost (LLM judges), apart from `costUsd`. */
+  evalCostUsd: number;
   savedCostUsd: number;
   cacheHits: number;
   /** cacheHits / calls. */
@@ -88,6 +90,7 @@ function kpis(tenant: string, agent: string, records: readonly UsageRecord[]): U
     cachedInputTokens: 0,
     reasoningTokens: 0,
     costUsd: 0,
+    evalCostUsd: 0,
     savedCostUsd: 0,
     cacheHits: 0,
     cacheHitRatio: 0,
@@ -107,6 +110,7 @@ function kpis(tenant: string, agent: string, records: readonly UsageRecord[]): U
     row.cachedInputTokens += record.cachedInputTokens;
     row.reasoningTokens += record.reasoningTokens;
     row.costUsd += record.costUsd;
+    row.evalCostUsd += record.evalCostUsd ?? 0;
     row.savedCostUsd += record.savedCostUsd ?? 0;
     if (record.cacheHit) row.cacheHits++;
     row.evalsTotal += record.evals.total;

@@ -89,10 +89,29 @@ describe('built-in evaluators', () => {
       },
     };
     const verdict = await judge(llmJudgeEvaluator({ model, criteria: 'Be faithful.', threshold: 0.75 }), { summary: 'S' });
-    expect(verdict).toEqual({ score: 0.8, pass: true, reason: 'faithful' });
+    // A model the price table does not know judges for $0.
+    expect(verdict).toEqual({ score: 0.8, pass: true, reason: 'faithful', costUsd: 0 });
     expect(prompts[0]).toContain('Be faithful.');
     expect(prompts[0]).toContain('{"question":"q?"}');
     expect(prompts[0]).toContain('{"summary":"S"}');
+  });
+
+  it('llmJudgeEvaluator prices the judge\'s tokens with the price table, or with the costOf given', async () => {
+    const usage = { inputTokens: 2_000, outputTokens: 100, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+    const model: ModelProvider = {
+      specificationVersion: 'v1',
+      provider: 'openai',
+      modelId: 'gpt-4o-mini',
+      generate: async () => ({ text: '{"score": 1}', toolCalls: [], finishReason: 'stop', usage, modelId: 'gpt-4o-mini-2024-07-18' }),
+      // eslint-disable-next-line require-yield
+      async *stream() {
+        throw new Error('unused');
+      },
+    };
+    // 2,000 input tokens at $0.15 and 100 output tokens at $0.60 per million.
+    expect((await judge(llmJudgeEvaluator({ model, criteria: 'Be faithful.' }), {})).costUsd).toBeCloseTo(0.00036, 10);
+    const flat = llmJudgeEvaluator({ model, criteria: 'Be faithful.', costOf: () => 0.01 });
+    expect((await judge(flat, {})).costUsd).toBe(0.01);
   });
 
   it('parseJudgeAnswer reads JSON, "score: 7/10" text and bare numbers, scaling 10- and 100-point scales', () => {

@@ -1,4 +1,6 @@
-import { AgentryError, type ModelProvider } from '../../../contract';
+import { AgentryError, type ModelProvider, type TokenUsage } from '../../../contract';
+import { createCostFunction } from '../../../providers/cost-function';
+import { defaultPriceTable } from '../../../providers/price-table';
 import { defineEvaluator, type Evaluator, type EvaluatorContext } from '../evaluator';
 import { textOf } from '../json-path';
 
@@ -18,6 +20,8 @@ export interface LlmJudgeOptions {
   maxTokens?: number;
   /** @default 'llm-judge' */
   name?: string;
+  /** Prices the judge's tokens, as `createRuntime({ costOf })` does the agent's. @default `createCostFunction(defaultPriceTable)` */
+  costOf?: (provider: string, modelId: string, usage: TokenUsage) => number;
 }
 
 const system =
@@ -26,8 +30,8 @@ const system =
 
 /**
  * Asks a model to grade the output against a rubric and parses the score from its answer.
- * The judge's tokens are not part of the judged call's usage. Sample it (e.g. `sampleRate: 0.05`)
- * to bound its cost.
+ * The judge's cost is the score's `costUsd` (and the usage record's `evalCostUsd`), apart from the
+ * judged call's usage. Sample it (e.g. `sampleRate: 0.05`) to bound that cost.
  *
  * @example
  * llmJudgeEvaluator({ model: openai, criteria: 'The summary is faithful to the text and under 50 words.' })
@@ -39,6 +43,7 @@ export function llmJudgeEvaluator(options: LlmJudgeOptions): Evaluator {
   const threshold = options.threshold ?? 0.7;
   const parse = options.parse ?? parseJudgeAnswer;
   const prompt = options.prompt ?? defaultPrompt;
+  const costOf = options.costOf ?? createCostFunction(defaultPriceTable);
   return defineEvaluator(options.name ?? 'llm-judge', async (context) => {
     const answer = await options.model.generate({
       system,
@@ -48,8 +53,9 @@ export function llmJudgeEvaluator(options: LlmJudgeOptions): Evaluator {
       maxTokens: options.maxTokens ?? 256,
       signal: context.signal,
     });
+    const costUsd = costOf(answer.provider ?? options.model.provider, answer.modelId || options.model.modelId, answer.usage);
     const { score, reason } = parse(answer.text);
-    return { score, pass: score >= threshold, ...(reason === undefined ? {} : { reason }) };
+    return { score, pass: score >= threshold, ...(reason === undefined ? {} : { reason }), costUsd };
   });
 }
 

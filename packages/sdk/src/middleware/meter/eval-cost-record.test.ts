@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { defineTaskPack } from '../../core/task-pack';
+import { createRuntime } from '../../runtime';
+import { evalMiddleware } from '../eval/eval-middleware';
+import { createMemoryUsageSink } from './memory-usage-sink';
+import { meterMiddleware } from './meter-middleware';
+
+const echo = defineTaskPack({
+  id: 'echo',
+  version: '1.0.0',
+  description: 'echo',
+  input: z.object({ text: z.string() }),
+  output: z.object({ text: z.string() }),
+  handler: (input) => ({ text: input.text }),
+});
+
+describe('usage records and the cost of evaluating', () => {
+  it('carry what judges cost as evalCostUsd, apart from the call\'s own cost, and per score', async () => {
+    const sink = createMemoryUsageSink();
+    const meter = meterMiddleware({ sink });
+    const judges = evalMiddleware({
+      evaluators: [
+        { name: 'judge-a', evaluate: () => ({ score: 1, pass: true, costUsd: 0.002 }) },
+        { name: 'judge-b', evaluate: async () => ({ score: 0.9, pass: true, costUsd: 0.001 }) },
+        { name: 'cheap', evaluate: () => ({ score: 1, pass: true }) },
+      ],
+    });
+    const runtime = createRuntime({ packs: [echo], middleware: [meter, judges] });
+    const result = await runtime.invoke({ agent: 'echo', tenant: 'acme', input: { text: 'hi' } });
+    await meter.flush();
+    const [record] = sink.records();
+    expect(record!.costUsd).toBe(0);
+    expect(record!.evalCostUsd).toBeCloseTo(0.003, 12);
+    expect(record!.evals.scores?.map((score) => score.costUsd)).toEqual([0.002, 0.001, undefined]);
+    expect(result.evals.map((score) => score.costUsd)).toEqual([0.002, 0.001, undefined]);
+  });
+
+  it('leave evalCostUsd out when no evaluator reported a cost, and refuse a negative one as an eval error', async () => {
+    const sink = createMemoryUsageSink();
+    const meter = meterMiddleware({ sink });
+    const runtime = createRuntime({
+      packs: [echo],
+      middleware: [meter, evalMiddleware({ evaluators: [{ name: 'odd', evaluate: () => ({ score: 1, pass: true, costUsd: -1 }) }] })],
+    });
+    const result = await runtime.invoke({ agent: 'echo', tenant: 'acme', input: { text: 'hi' } });
+    await meter.flush();
+    expect(sink.records()[0]).not.toHaveProperty('evalCostUsd');
+    expect(result.evals[0]).toMatchObject({ name: 'odd', pass: false, error: expect.stringContaining('`costUsd` must be a non-negative number') });
+  });
+});
