@@ -44,7 +44,7 @@ describe('the middleware guides’ examples (examples/middleware)', () => {
     expect(text).toContain(
       'outcomes: acme/summarize/invoke=success, acme/summarize/stream=success, globex/summarize/stream=cancelled, globex/echo/invoke=success',
     );
-    expect(text).toMatch(/^TENANT +AGENT +CALLS +SUCCESS +P50 MS +P95 MS +TOKENS IN +TOKENS OUT +COST +CACHE HIT +EVAL PASS$/m);
+    expect(text).toMatch(/^TENANT +AGENT +CALLS +SUCCESS +P50 MS +P95 MS +TOKENS IN +TOKENS OUT +COST +EVAL COST +CACHE HIT +EVAL PASS$/m);
     expect(text).toMatch(/^acme +summarize +2 +100\.0%/m);
     expect(text).toMatch(/^globex +summarize +1 +0\.0%/m);
     expect(text).toMatch(/^TOTAL +4 +75\.0%/m);
