@@ -1,74 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { AgentryError, type ModelProvider, type StreamEvent } from '../../contract';
+import { AgentryError } from '../../contract';
 import type { Middleware } from '../../core/middleware';
-import { defineTaskPack } from '../../core/task-pack';
-import { createRuntime, type RuntimeCall } from '../../runtime';
+import { createRuntime } from '../../runtime';
 import type { CounterStore } from '../../stores/counter-store';
 import { createMemoryCounterStore } from '../../stores/memory-counter-store';
 import { windowOf } from './budget-limits';
 import { budgetMiddleware, type BudgetOptions } from './budget-middleware';
-
-/** Costs exactly `input.cost` dollars: one model call whose output tokens are priced at $1e-6 each. */
-const spender = defineTaskPack({
-  id: 'spender',
-  version: '1.0.0',
-  description: 'spends what it is told',
-  input: z.object({ cost: z.number(), fail: z.boolean().optional() }),
-  output: z.object({ ok: z.boolean() }),
-  async handler(input, context) {
-    await context.model.generate({ messages: [{ role: 'user', content: `cost ${input.cost}` }] });
-    if (input.fail) throw new AgentryError('AGENTRY_UPSTREAM_ERROR', 'model failed after answering');
-    return { ok: true };
-  },
-});
-
-/** Streams `input.chunks` words. */
-const streamer = defineTaskPack({
-  id: 'streamer',
-  version: '1.0.0',
-  description: 'streams words',
-  streaming: true,
-  input: z.object({ chunks: z.number().int() }),
-  output: z.object({ text: z.string() }),
-  async *handler(input) {
-    let text = '';
-    for (let index = 0; index < input.chunks; index++) {
-      text += `w${index} `;
-      yield { type: 'text-delta', text: `w${index} ` };
-    }
-    return { text };
-  },
-});
-
-/** A model whose answer costs what the prompt says (`cost 0.3` = $0.30): output tokens priced at $1e-6 each. */
-const pricedModel: ModelProvider = {
-  specificationVersion: 'v1',
-  provider: 'test',
-  modelId: 'priced',
-  async generate(request) {
-    const cost = Number(/cost ([\d.]+)/.exec(request.messages.at(-1)?.content ?? '')?.[1] ?? 0);
-    const usage = { inputTokens: 1, outputTokens: Math.round(cost * 1_000_000), cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
-    return { text: 'ok', toolCalls: [], finishReason: 'stop', usage, modelId: 'priced' };
-  },
-  // eslint-disable-next-line require-yield
-  async *stream() {
-    throw new Error('not used');
-  },
-};
-
-function pricedRuntime(middleware: Middleware[]) {
-  const runtime = createRuntime({
-    packs: [spender, streamer],
-    middleware,
-    model: pricedModel,
-    costOf: (_provider, _model, usage) => usage.outputTokens / 1_000_000,
-  });
-  return {
-    runtime,
-    invoke: (call: Omit<RuntimeCall, 'agent'>) => runtime.invoke({ agent: 'spender', ...call }),
-  };
-}
+import { collect as events, pricedRuntime, streamer } from './budget-test-kit';
 
 function setup(options: Partial<BudgetOptions> = {}, counters: CounterStore = createMemoryCounterStore()) {
   const budget = budgetMiddleware({
@@ -78,16 +16,6 @@ function setup(options: Partial<BudgetOptions> = {}, counters: CounterStore = cr
     ...options,
   });
   return { budget, counters, runtime: pricedRuntime([budget]).runtime };
-}
-
-async function events(stream: AsyncIterable<StreamEvent>): Promise<{ events: StreamEvent[]; error: unknown }> {
-  const seen: StreamEvent[] = [];
-  try {
-    for await (const event of stream) seen.push(event);
-    return { events: seen, error: undefined };
-  } catch (error) {
-    return { events: seen, error };
-  }
 }
 
 const today = windowOf('day', Date.now()).id;

@@ -19,7 +19,7 @@ export interface BudgetOptions {
    * Cost in US dollars of one event as it streams (e.g. a `text-delta`'s tokens x output price).
    * The running cost of a stream is the larger of the sum of these and the last `usage` event's
    * `costUsd`; once it passes the reservation, more is reserved, and when that fails the stream
-   * is ended after the event that crossed. @default none: only `usage` events are watched
+   * is ended after the chunk that crossed. @default none: only `usage` events are watched
    */
   chunkCost?: (event: AgentEvent, invocation: Invocation) => number;
   /** Report (warning event + `stats().dryRunRefusals`) what would be refused, but refuse nothing. @default false */
@@ -53,14 +53,19 @@ export interface BudgetMiddleware extends Middleware {
  * `incrementIfWithin`, so concurrent calls can never together pass the hard limit; a call with no
  * room is refused with `AGENTRY_BUDGET_EXCEEDED`. After it, the reservation is settled to the
  * actual `usage.costUsd` of the result. Past the soft limit calls carry an
- * `AGENTRY_BUDGET_SOFT_LIMIT` warning event.
+ * `AGENTRY_BUDGET_SOFT_LIMIT` warning event (once per call and envelope, whenever the call's own
+ * spend takes it there).
  *
- * Streams: the runtime reports a call's full usage in its final `usage` event, so a stream's
- * running cost is taken from `usage` events seen on the way (transports may send them) and from
- * the optional `chunkCost` hook. When it passes the reservation, the difference is reserved
- * too; when that fails, the stream ends with `AGENTRY_BUDGET_EXCEEDED` right after the event
- * that crossed, so each stream overshoots by at most one chunk. Without either source a stream
- * is held to its upfront estimate, settled at the end.
+ * Streams: a stream's running cost is taken from `usage` events seen on the way and from the
+ * optional `chunkCost` hook. When it passes the reservation, the difference is reserved too; when
+ * that fails on a chunk, the stream ends with `AGENTRY_BUDGET_EXCEEDED` right after the chunk that
+ * crossed, so each stream overshoots by at most one chunk. Without either source a stream is held
+ * to its upfront estimate, settled at the end.
+ *
+ * A final cost over what the call could reserve (an estimate that fell short), learnt from the
+ * final `usage` event or the result, is already paid: the result is delivered, its cost settled,
+ * and an `AGENTRY_BUDGET_OVERRUN` warning event goes before it when that took an envelope past
+ * its hard limit; the calls after it are refused.
  *
  * Amounts are integer micro-dollars; costs round up and limits down.
  *

@@ -10,16 +10,19 @@ import { budgetMiddleware } from './budget-middleware';
 interface PlannedCall {
   /** Worst-case estimate in micro-dollars. */
   estimate: number;
-  /** Non-streamed: actual cost as a fraction of the estimate (the estimate is a true worst case). */
+  /** Non-streamed: actual cost as a fraction of the estimate; past 1 the estimate fell short, learnt only from the final usage. */
   fraction: number;
   /** Streamed: cost of each chunk in micro-dollars; their sum may exceed the estimate. */
   chunks: number[] | undefined;
+  /** Streamed: cost known only at the end (the prompt's tokens, say), in the final usage on top of the chunks'. */
+  tail: number;
 }
 
 const plannedCall: fc.Arbitrary<PlannedCall> = fc.record({
   estimate: fc.integer({ min: 1, max: 400_000 }),
-  fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+  fraction: fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.double({ min: 1, max: 1.5, noNaN: true })),
   chunks: fc.option(fc.array(fc.integer({ min: 0, max: 50_000 }), { minLength: 1, maxLength: 12 }), { nil: undefined }),
+  tail: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 50_000 })),
 });
 
 function invocationFor(index: number, plan: PlannedCall): Invocation {
@@ -40,6 +43,10 @@ function invocationFor(index: number, plan: PlannedCall): Invocation {
   };
 }
 
+function usage(costUsd: number): AgentEvent {
+  return { type: 'usage', usage: { inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, costUsd, latencyMs: 0, modelCalls: 1 } };
+}
+
 function result(invocation: Invocation, costUsd: number): AgentEvent {
   return {
     type: 'result',
@@ -58,7 +65,7 @@ function result(invocation: Invocation, costUsd: number): AgentEvent {
 }
 
 describe('budgetMiddleware under concurrency (property)', () => {
-  it('never lets settled spend pass the hard limit by more than one chunk per stream it had to cut', async () => {
+  it('never lets settled spend pass the hard limit by more than one chunk per stream it cut, plus what calls it warned of overran', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.scheduler(),
@@ -76,12 +83,18 @@ describe('budgetMiddleware under concurrency (property)', () => {
           /** What the "model" really spent, in micro-dollars: the reference the counter must match. */
           let incurred = 0;
           let cut = 0;
+          /** By call: how much its final cost came to past all it could have reserved before it (its estimate, its chunks). */
+          const beyondReach = new Map<string, number>();
+          let overranBy = 0;
           const terminal: Next = async function* (invocation) {
             const plan = invocation.input as PlannedCall;
             if (plan.chunks === undefined) {
               await scheduler.schedule(Promise.resolve(), 'model call');
               const cost = Math.floor(plan.estimate * plan.fraction);
               incurred += cost;
+              beyondReach.set(invocation.id, Math.max(0, cost - plan.estimate));
+              // As the runtime does: the final usage, then the result.
+              yield usage(cost / 1_000_000);
               yield result(invocation, cost / 1_000_000);
               return;
             }
@@ -92,6 +105,11 @@ describe('budgetMiddleware under concurrency (property)', () => {
               total += chunk;
               yield { type: 'text-delta', text: `${index}:${chunk}` };
             }
+            await scheduler.schedule(Promise.resolve(), 'final usage');
+            beyondReach.set(invocation.id, Math.max(0, total + plan.tail - Math.max(plan.estimate, total)));
+            incurred += plan.tail;
+            total += plan.tail;
+            yield usage(total / 1_000_000);
             yield result(invocation, total / 1_000_000);
           };
           const budget = budgetMiddleware({
@@ -102,9 +120,10 @@ describe('budgetMiddleware under concurrency (property)', () => {
           });
           const pipeline = compose([budget], terminal);
           const runs = plans.map(async (plan, index) => {
+            const invocation = invocationFor(index, plan);
             try {
-              for await (const _event of pipeline(invocationFor(index, plan))) {
-                // consume
+              for await (const event of pipeline(invocation)) {
+                if (event.type === 'warning' && event.code === 'AGENTRY_BUDGET_OVERRUN') overranBy += beyondReach.get(invocation.id)!;
               }
             } catch (error) {
               const message = (error as Error).message;
@@ -117,9 +136,10 @@ describe('budgetMiddleware under concurrency (property)', () => {
           const key = (await memory.get(`agentry:budget:acme:tenant:${new Date().toISOString().slice(0, 7)}`)) ;
           // The counter holds exactly what was spent once every call settled...
           expect(key).toBe(incurred);
-          // ...and that never passes the hard limit by more than one chunk per cut stream.
-          expect(incurred).toBeLessThanOrEqual(hardMicros + cut * maxChunk);
-          if (cut === 0) expect(incurred).toBeLessThanOrEqual(hardMicros);
+          // ...and that never passes the hard limit by more than one chunk per cut stream, plus what
+          // the calls that were warned of an overrun spent past their reach (paid before it was known).
+          expect(incurred).toBeLessThanOrEqual(hardMicros + cut * maxChunk + overranBy);
+          if (cut === 0 && overranBy === 0) expect(incurred).toBeLessThanOrEqual(hardMicros);
         },
       ),
       { numRuns: 150 },

@@ -1,11 +1,12 @@
-import { AgentryError, isAgentryError, toAgentryError, type ErrorCode } from '../../contract';
+import { isAgentryError, toAgentryError, type ErrorCode } from '../../contract';
 import type { AgentEvent, Invocation } from '../../core/invocation';
 import type { Next } from '../../core/middleware';
 import type { CounterStore } from '../../stores/counter-store';
 import { done, GatedEvents, type EventStep } from '../gated-events';
 import { budgetOf, resolveBudgetScopes, type BudgetLimits, type BudgetScope, type TenantScopeCache, type windowOf } from './budget-limits';
+import { checkedUsd, exceeded, overrunWarning, softLimitWarning, unavailable, uncheckedWarning } from './budget-notices';
 import { addAll, reserveAll, type ReserveOutcome } from './budget-reservation';
-import { costToMicroUsd, formatMicroUsd, microUsdPerUsd } from './micro-usd';
+import { costToMicroUsd } from './micro-usd';
 
 /** Decisions taken so far. */
 export interface BudgetStats {
@@ -57,9 +58,11 @@ const nothingRanCodes: ReadonlySet<ErrorCode> = new Set<ErrorCode>([
 /** What a call holds in its budget counters until it is settled. */
 interface Settlement {
   readonly scopes: readonly BudgetScope[];
-  /** Micro-dollars reserved so far (the upfront estimate, grown as a stream passes it). */
+  /** Micro-dollars held in the counters so far (the upfront estimate, grown as a stream passes it). */
   reserved: number;
   settled: boolean;
+  /** Bit per scope whose soft limit this call already warned of: each is told once per call. */
+  softWarned: number;
 }
 
 /**
@@ -79,6 +82,8 @@ export class BudgetedEvents extends GatedEvents<BudgetRules> {
   private usageCostUsd = 0;
   private chunkCostUsd = 0;
   private grewPastLimitInDryRun = false;
+  /** The store failed mid-stream and budgets fail open: no more growing, only settlement. */
+  private unchecked = false;
 
   constructor(invocation: Invocation, downstream: Next, rules: BudgetRules) {
     super(invocation, downstream, rules);
@@ -132,6 +137,7 @@ export class BudgetedEvents extends GatedEvents<BudgetRules> {
     const upfront = Math.max(1, costToMicroUsd(checkedUsd(rules.estimate(invocation), label, 'estimate')));
     let warnings: AgentEvent[] | undefined;
     let reserved = 0;
+    let softWarned = 0;
     try {
       const outcome = await reserveAll(counters, scopes, upfront);
       if (outcome.applied) {
@@ -139,15 +145,10 @@ export class BudgetedEvents extends GatedEvents<BudgetRules> {
         reserved = upfront;
         for (let index = 0; index < scopes.length; index++) {
           const scope = scopes[index]!;
-          const value = outcome.values[index]!;
-          if (scope.softMicros !== undefined && value > scope.softMicros) {
-            stats.softWarnings++;
-            (warnings ??= []).push({
-              type: 'warning',
-              code: 'AGENTRY_BUDGET_SOFT_LIMIT',
-              message: `budget of ${scope.description} is past its soft limit: ${formatMicroUsd(value)} spent or reserved ${windowPhrase(scope)} (soft ${formatMicroUsd(scope.softMicros)}, hard ${formatMicroUsd(scope.hardMicros)})`,
-            });
-          }
+          if (scope.softMicros === undefined || outcome.values[index]! <= scope.softMicros) continue;
+          stats.softWarnings++;
+          softWarned |= 1 << index;
+          (warnings ??= []).push(softLimitWarning(scope, outcome.values[index]!));
         }
       } else {
         const refusal = exceeded('refused', label, invocation, outcome.scope, outcome.value, upfront, rules.dryRun);
@@ -167,30 +168,28 @@ export class BudgetedEvents extends GatedEvents<BudgetRules> {
       if (rules.failClosed) throw unavailable(label, invocation, error);
       stats.unchecked++;
       this.passThrough = true;
-      this.queued = [
-        {
-          type: 'warning',
-          code: 'AGENTRY_BUDGET_UNCHECKED',
-          message: `budget of tenant ${invocation.tenant} not checked: the counter store failed (${toAgentryError(error).message}); failing open`,
-        },
-      ];
+      this.queued = [uncheckedWarning(invocation, error, 'before')];
       return;
     }
     // From here on the call holds a reservation, settled exactly once whatever happens.
-    this.call = { scopes, reserved, settled: false };
+    this.call = { scopes, reserved, settled: false, softWarned };
     this.queued = warnings;
   }
 
-  /** Settles a call once: adds what it really cost minus what it still holds reserved. */
-  private async settle(actual: number): Promise<void> {
+  /**
+   * Settles a call once: adds what it really cost minus what it still holds reserved. Resolves to
+   * the counter values after the add, or `undefined` when there was nothing to add or it failed.
+   */
+  private async settle(actual: number): Promise<number[] | undefined> {
     const call = this.call;
-    if (call === undefined || call.settled) return;
+    if (call === undefined || call.settled) return undefined;
     call.settled = true;
     try {
-      await addAll(this.rules.counters, call.scopes, actual - call.reserved);
+      return await addAll(this.rules.counters, call.scopes, actual - call.reserved);
     } catch (error) {
       this.rules.stats.settleFailures++;
       this.rules.onError?.(error);
+      return undefined;
     }
   }
 
@@ -198,7 +197,7 @@ export class BudgetedEvents extends GatedEvents<BudgetRules> {
   protected override abandoned(): Promise<void> | undefined {
     const { call } = this;
     if (call === undefined || call.settled) return undefined;
-    return this.settle(this.rules.chargeReserved ? Math.max(this.running, call.reserved) : this.running);
+    return this.settle(this.rules.chargeReserved ? Math.max(this.running, call.reserved) : this.running).then(ignore);
   }
 
   /** The call failed: release the reservation on an inner refusal, else charge it. */
@@ -206,13 +205,14 @@ export class BudgetedEvents extends GatedEvents<BudgetRules> {
     const { call } = this;
     if (call === undefined || call.settled) return undefined;
     const released = nothingRanCodes.has(toAgentryError(error).code);
-    return this.settle(released || !this.rules.chargeReserved ? this.running : Math.max(this.running, call.reserved));
+    return this.settle(released || !this.rules.chargeReserved ? this.running : Math.max(this.running, call.reserved)).then(ignore);
   }
 
   protected override passing(step: IteratorYieldResult<AgentEvent>): EventStep {
     const event = step.value;
-    if (event.type === 'result') return this.settle(costToMicroUsd(event.result.usage.costUsd)).then(() => step);
+    if (event.type === 'result') return this.settleResult(step, event.result.usage.costUsd);
     const { rules, invocation } = this;
+    const before = this.running;
     try {
       if (event.type === 'usage') this.usageCostUsd = Math.max(this.usageCostUsd, event.usage.costUsd);
       if (rules.chunkCost !== undefined) this.chunkCostUsd += checkedUsd(rules.chunkCost(event, invocation), this.label, 'chunkCost');
@@ -220,39 +220,92 @@ export class BudgetedEvents extends GatedEvents<BudgetRules> {
       return this.failOwn(error);
     }
     this.running = costToMicroUsd(Math.max(this.usageCostUsd, this.chunkCostUsd));
-    if (this.running > this.call!.reserved) return this.grow(step);
+    // Grow when the cost rose; and once a usage report was refused more, output after it is
+    // checked again, as a stream still under way (see grow).
+    if (this.running > this.call!.reserved && !this.unchecked && (this.running > before || isOutput(event))) return this.grow(step);
     return step;
   }
 
-  /** The running cost passed the reservation: reserve the difference, or end the stream after this event. */
+  /**
+   * The result: its cost is settled, and when that was more than the call held (its estimate
+   * fell short), the result is still delivered, after a warning. The money is spent by now, so
+   * refusing the result would only lose it; the counters, now full, refuse the calls after it.
+   */
+  private async settleResult(step: IteratorYieldResult<AgentEvent>, costUsd: number): Promise<IteratorResult<AgentEvent>> {
+    const call = this.call!;
+    const held = call.reserved;
+    const actual = costToMicroUsd(costUsd);
+    const values = await this.settle(actual);
+    if (values === undefined || actual <= held) return step;
+    const { rules, label } = this;
+    let warnings: AgentEvent[] | undefined;
+    for (let index = 0; index < call.scopes.length; index++) {
+      const scope = call.scopes[index]!;
+      const value = values[index]!;
+      if (value > scope.hardMicros) (warnings ??= []).push(overrunWarning(label, scope, value, actual, held, rules.dryRun));
+      else if (this.passedSoftLimit(index, value)) (warnings ??= []).push(softLimitWarning(scope, value));
+    }
+    if (warnings === undefined) return step;
+    // Warnings go before the result: it is the last event of a stream.
+    this.queued = [...warnings.slice(1), step.value];
+    return { done: false, value: warnings[0]! };
+  }
+
+  /** Whether this call's own spend just took scope `index` past its soft limit, for the first time in the call. */
+  private passedSoftLimit(index: number, value: number): boolean {
+    const call = this.call!;
+    const soft = call.scopes[index]!.softMicros;
+    if (soft === undefined || value <= soft || (call.softWarned & (1 << index)) !== 0) return false;
+    call.softWarned |= 1 << index;
+    this.rules.stats.softWarnings++;
+    return true;
+  }
+
+  /** Soft-limit warnings for the scopes an add of this call took past their soft limit. */
+  private softWarningsAfter(values: readonly number[]): AgentEvent[] | undefined {
+    let warnings: AgentEvent[] | undefined;
+    for (let index = 0; index < values.length; index++) {
+      if (this.passedSoftLimit(index, values[index]!)) (warnings ??= []).push(softLimitWarning(this.call!.scopes[index]!, values[index]!));
+    }
+    return warnings;
+  }
+
+  /**
+   * The running cost passed the reservation: reserve the difference, or end the stream after this
+   * event. A `usage` event reports spend already incurred and is, as a rule, the last word before
+   * the result: when there is no room for it, the stream is left to reach its result, settled
+   * there (see settleResult). Should output follow it instead, the stream was still under way and
+   * that output is where it is ended.
+   */
   private async grow(step: IteratorYieldResult<AgentEvent>): Promise<IteratorResult<AgentEvent>> {
     const { rules, invocation, label } = this;
     const call = this.call!;
     const extra = this.running - call.reserved;
+    const reported = step.value.type === 'usage';
     let outcome: ReserveOutcome;
     try {
       outcome = await reserveAll(rules.counters, call.scopes, extra);
     } catch (error) {
-      rules.stats.storeFailures++;
-      if (rules.failClosed) {
-        this.afterDelivered = () => this.failOwn(unavailable(label, invocation, error));
-        return step;
-      }
-      outcome = { applied: true, values: [] };
+      // Nothing to refuse yet: settlement writes the spend, or counts that it could not.
+      return reported ? step : this.storeFailedDuring(step, error);
     }
     if (outcome.applied) {
       call.reserved += extra;
+      this.queued = this.softWarningsAfter(outcome.values);
       return step;
     }
+    if (reported) return step;
     if (rules.dryRun) {
       // Counted anyway, so the dry run sees the spend real enforcement would see.
       const count = async (): Promise<IteratorResult<AgentEvent>> => {
+        let values: number[];
         try {
-          await addAll(rules.counters, call.scopes, extra);
+          values = await addAll(rules.counters, call.scopes, extra);
         } catch (error) {
-          return this.failOwn(error);
+          return this.storeFailedDuring(step, error);
         }
         call.reserved += extra;
+        this.queued = this.softWarningsAfter(values);
         return step;
       };
       if (this.grewPastLimitInDryRun) return count();
@@ -272,55 +325,26 @@ export class BudgetedEvents extends GatedEvents<BudgetRules> {
     };
     return step;
   }
-}
 
-function exceeded(
-  verb: 'refused' | 'stopped',
-  label: string,
-  invocation: Invocation,
-  scope: BudgetScope,
-  value: number,
-  amount: number,
-  dryRun: boolean,
-): AgentryError {
-  const during = verb === 'stopped' ? ' during the stream' : '';
-  const needs = verb === 'stopped' ? `the stream needs ${formatMicroUsd(amount)} more` : `this call reserves up to ${formatMicroUsd(amount)}`;
-  return new AgentryError(
-    'AGENTRY_BUDGET_EXCEEDED',
-    `invoke ${label} ${verb}: budget of ${scope.description} exhausted${during} (${formatMicroUsd(value)} of ${formatMicroUsd(scope.hardMicros)} spent or reserved ${windowPhrase(scope)}; ${needs})`,
-    {
-      requestId: invocation.requestId,
-      details: {
-        ...scope.details,
-        limitUsd: scope.hardMicros / microUsdPerUsd,
-        spentUsd: value / microUsdPerUsd,
-        requestedUsd: amount / microUsdPerUsd,
-        ...(dryRun ? { dryRun: true } : {}),
-      },
-    },
-  );
-}
-
-function unavailable(label: string, invocation: Invocation, cause: unknown): AgentryError {
-  return new AgentryError(
-    'AGENTRY_UNAVAILABLE',
-    `invoke ${label} refused: the budget counters of tenant ${invocation.tenant} are unavailable (${toAgentryError(cause).message})`,
-    {
-      cause,
-      requestId: invocation.requestId,
-      hint: 'The counter store (e.g. Redis) failed and budgets fail closed. Restore the store, or set `failClosed: false` to let calls through unchecked.',
-    },
-  );
-}
-
-function windowPhrase(scope: BudgetScope): string {
-  return scope.kind === 'run' ? 'in this run' : scope.periodLabel === 'day' || scope.periodLabel === 'month' ? `this ${scope.periodLabel}` : `in this ${scope.periodLabel} window`;
-}
-
-/** A hook's dollar amount, checked: a non-negative finite number. */
-export function checkedUsd(value: number, label: string, hook: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new AgentryError('AGENTRY_INVALID_OPTIONS', `invoke ${label}: budgetMiddleware \`${hook}\` returned ${String(value)}; it must return a non-negative number of US dollars`);
+  /** The store failed while a stream grew: `step` is delivered, then the call fails closed or goes on unchecked. */
+  private storeFailedDuring(step: IteratorYieldResult<AgentEvent>, error: unknown): IteratorResult<AgentEvent> {
+    const { rules, invocation, label } = this;
+    rules.stats.storeFailures++;
+    if (rules.failClosed) {
+      this.afterDelivered = () => this.failOwn(unavailable(label, invocation, error));
+      return step;
+    }
+    // As a call that found the store down before it ran: the rest goes through unchecked.
+    rules.stats.unchecked++;
+    this.unchecked = true;
+    this.queued = [uncheckedWarning(invocation, error, 'during')];
+    return step;
   }
-  return value;
 }
+
+/** Events that are the model's work: the ones a stream still under way produces. */
+function isOutput(event: AgentEvent): boolean {
+  return event.type === 'text-delta' || event.type === 'tool-call';
+}
+
+const ignore = (): void => {};
