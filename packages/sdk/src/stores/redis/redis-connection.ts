@@ -112,8 +112,15 @@ export async function openRedisStore(options: RedisStoreOptions, kind: string): 
     async close() {
       if (!owned) return;
       deadlines?.close();
-      // quit() waits for replies in flight; when Redis is gone it fails at once, so cut the socket.
-      await client.quit().catch(() => client.disconnect());
+      // quit() waits for replies in flight: it fails at once when Redis is gone, but a frozen
+      // Redis never answers, and a shutdown must not hang on it. The socket is cut either way.
+      let timer: NodeJS.Timeout | undefined;
+      const gaveUp = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, options.commandTimeoutMs ?? 1_000);
+      });
+      await Promise.race([client.quit().catch(() => undefined), gaveUp]);
+      clearTimeout(timer);
+      client.disconnect();
     },
   };
 }

@@ -99,6 +99,20 @@ describe('redis stores when Redis is unreachable or lost', () => {
     }
   });
 
+  it('closes within its command deadline when Redis hangs, instead of waiting for QUIT forever', async () => {
+    const frozen = await startRedisServer();
+    const store = await createRedisKeyValueStore({ redis: frozen.url, keyPrefix: keyPrefix(), commandTimeoutMs: 200 });
+    try {
+      frozen.pause();
+      const started = performance.now();
+      await store.close?.();
+      expect(performance.now() - started).toBeLessThan(2_000);
+    } finally {
+      frozen.resume();
+      await frozen.stop();
+    }
+  });
+
   it('reports a command Redis refuses (wrong type) as AGENTRY_INTERNAL, not as an outage', async () => {
     const prefix = keyPrefix();
     const keyValue = await createRedisKeyValueStore({ redis: shared, keyPrefix: prefix });

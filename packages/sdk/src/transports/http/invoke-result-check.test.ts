@@ -20,7 +20,7 @@ const usage = fc.record(
   { requiredKeys: ['inputTokens', 'outputTokens', 'cachedInputTokens', 'cacheWriteTokens', 'reasoningTokens', 'costUsd', 'latencyMs', 'modelCalls'] },
 );
 const evalScore = fc.record(
-  { name: fc.string(), score: fc.double({ noNaN: true, noDefaultInfinity: true }), pass: fc.boolean(), reason: fc.string(), error: fc.string() },
+  { name: fc.string(), score: fc.double({ noNaN: true, noDefaultInfinity: true }), pass: fc.boolean(), reason: fc.string(), error: fc.string(), costUsd: amount },
   { requiredKeys: ['name', 'score', 'pass'] },
 );
 const result = fc.record({

@@ -23,7 +23,7 @@ export const usageKeys = [
 /** Keys of `cacheInfoSchema`, in its order. */
 export const cacheInfoKeys = ['hit', 'savedCostUsd'] as const;
 /** Keys of `evalScoreSchema`, in its order. */
-export const evalScoreKeys = ['name', 'score', 'pass', 'reason', 'error'] as const;
+export const evalScoreKeys = ['name', 'score', 'pass', 'reason', 'error', 'costUsd'] as const;
 
 type Json = Record<string, unknown>;
 
@@ -83,12 +83,14 @@ function checkEvals(value: unknown): InvokeResult['evals'] | undefined {
     if (!isPlainObject(score)) return undefined;
     const hasReason = 'reason' in score;
     const hasError = 'error' in score;
-    if (!onlyKeys(score, evalScoreKeys, 3 + (hasReason ? 1 : 0) + (hasError ? 1 : 0))) return undefined;
+    const hasCost = 'costUsd' in score;
+    if (!onlyKeys(score, evalScoreKeys, 3 + (hasReason ? 1 : 0) + (hasError ? 1 : 0) + (hasCost ? 1 : 0))) return undefined;
     if (typeof score.name !== 'string' || !isNumber(score.score) || typeof score.pass !== 'boolean') return undefined;
-    if ((hasReason && typeof score.reason !== 'string') || (hasError && typeof score.error !== 'string')) return undefined;
+    if ((hasReason && typeof score.reason !== 'string') || (hasError && typeof score.error !== 'string') || (hasCost && !isNonNegative(score.costUsd))) return undefined;
     const checked: InvokeResult['evals'][number] = { name: score.name, score: score.score, pass: score.pass };
     if (hasReason) checked.reason = score.reason as string;
     if (hasError) checked.error = score.error as string;
+    if (hasCost) checked.costUsd = score.costUsd as number;
     evals.push(checked);
   }
   return evals;
