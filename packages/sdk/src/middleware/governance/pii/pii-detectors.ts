@@ -131,7 +131,9 @@ export const piiDetectors: readonly PiiDetector[] = [
     type: 'api-key',
     priority: 8,
     mayContain: (text) => text.includes('PRIVATE KEY-----'),
-    pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----[\s\S]{16,}?-----END \1-----/g,
+    // The body never holds `-----`, so each BEGIN is scanned only up to the next marker: linear
+    // however many headers a text holds.
+    pattern: /-----BEGIN ((?:RSA |EC |DSA |OPENSSH |ENCRYPTED )?PRIVATE KEY)-----(?:(?!-----)[\s\S]){16,}-----END \1-----/g,
     accept: () => true,
   },
   {
@@ -140,7 +142,9 @@ export const piiDetectors: readonly PiiDetector[] = [
     type: 'api-key',
     priority: 8,
     mayContain: mayHoldSecretAssignment,
-    pattern: new RegExp(`(?<=(?<![A-Za-z0-9])(?:${secretNames})["']?\\s*[:=]\\s*["']?)[^\\s"'\`,;]{8,}`, 'gi'),
+    // Bounded gaps in the lookbehind: an unbounded one is re-scanned at every position of a long
+    // run of spaces, which a caller could send to stall the process.
+    pattern: new RegExp(`(?<=(?<![A-Za-z0-9])(?:${secretNames})["']?[ \\t]{0,16}[:=][ \\t]{0,16}["']?)[^\\s"'\`,;]{8,}`, 'gi'),
     accept: (match) => looksLikeSecretValue(match[0]),
   },
   {
@@ -148,7 +152,7 @@ export const piiDetectors: readonly PiiDetector[] = [
     type: 'api-key',
     priority: 8,
     mayContain: (text) => /bearer/i.test(text),
-    pattern: /(?<=\b[Bb]earer\s+)[A-Za-z0-9._~+/-]{16,}=*(?![\w.~+/-])/g,
+    pattern: /(?<=\b[Bb]earer\s{1,16})[A-Za-z0-9._~+/-]{16,}=*(?![\w.~+/-])/g,
     accept: (match) => looksRandom(match[0]),
   },
   {

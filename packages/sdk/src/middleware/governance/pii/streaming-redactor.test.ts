@@ -56,4 +56,31 @@ describe('createStreamingRedactor', () => {
     const capped = createStreamingRedactor({ holdBackChars: 4, maxHoldChars: 16 });
     expect(capped.push('x'.repeat(20))).toBe('x'.repeat(16));
   });
+
+  describe('a private key block, far longer than the hold-back window', () => {
+    const body = Array.from({ length: 40 }, (_, line) => `MIIEow${String(line).padStart(2, '0')}IBAAKCAQEA1234567890abcdefghijklmnopqrstuvwxyzABCDEFGH`).join('\n');
+    const key = `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----`;
+    const streamed = (whole: string, size: number, options = {}) => {
+      const redactor = createStreamingRedactor(options);
+      let out = '';
+      for (let at = 0; at < whole.length; at += size) out += redactor.push(whole.slice(at, at + size));
+      return { out: out + redactor.flush(), counts: redactor.counts };
+    };
+
+    it('is held from its BEGIN line until its END line and redacted whole, however it is split', () => {
+      for (const size of [1, 7, 16, 100]) {
+        const { out, counts } = streamed(`config:\n${key}\nthat was it`, size);
+        expect(out, `deltas of ${size}`).toBe('config:\n[REDACTED:api-key]\nthat was it');
+        expect(counts).toEqual({ 'api-key': 1 });
+      }
+    });
+
+    it('is replaced from its BEGIN line on when the stream ends inside it, or it runs past 16 KiB', () => {
+      expect(streamed(`here: ${key.slice(0, 900)}`, 16).out).toBe('here: [REDACTED:api-key]');
+      const endless = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(40_000)}\n-----END PRIVATE KEY-----\nafter`;
+      const { out } = streamed(endless, 64);
+      expect(out).toBe('[REDACTED:api-key]\nafter');
+      expect(out).not.toContain('AAAA');
+    });
+  });
 });

@@ -1,5 +1,5 @@
 import { detectPii, type DetectPiiOptions, type PiiFinding } from './detect-pii';
-import { addPiiCounts, applyRedactions, type PiiCounts } from './redact-pii';
+import { addPiiCounts, applyRedactions, redactionMarker, type PiiCounts } from './redact-pii';
 
 /** Options of {@link createStreamingRedactor}. */
 export interface StreamingRedactorOptions extends DetectPiiOptions {
@@ -30,6 +30,24 @@ export interface StreamingRedactor {
 // before a dotted quad) still see what came before the buffer.
 const contextChars = 32;
 
+// A PEM private key spans far more than the hold-back window: from its BEGIN line, text is held
+// until its END line shows the whole block (then redacted as one finding). Past `maxKeyChars`
+// without an END, or at the end of the stream, everything from BEGIN on is replaced instead.
+const pemBegin = /-----BEGIN (?:[A-Z]{2,9} )?PRIVATE KEY-----/g;
+const pemEnd = /-----END (?:[A-Z]{2,9} )?PRIVATE KEY-----/;
+const maxKeyChars = 16_384;
+const keyMarker = redactionMarker('api-key');
+
+/** Where in `text` a private key block starts that has not ended yet, or -1. */
+function openKeyStart(text: string): number {
+  if (!text.includes('PRIVATE KEY-----')) return -1;
+  pemBegin.lastIndex = 0;
+  for (let match = pemBegin.exec(text); match !== null; match = pemBegin.exec(text)) {
+    if (!pemEnd.test(text.slice(match.index + match[0].length))) return match.index;
+  }
+  return -1;
+}
+
 /**
  * Creates a redactor for streamed text. The trade-off: text reaches the caller up to
  * `holdBackChars` characters (or one unfinished word) late, in exchange for never emitting the
@@ -49,16 +67,23 @@ export function createStreamingRedactor(options: StreamingRedactorOptions = {}):
   const counts: PiiCounts = {};
   let context = '';
   let buffer = '';
+  // Inside a private key whose start was already replaced: text is dropped until its END line.
+  let keyTail: string | undefined;
 
   function release(final: boolean): string {
     if (buffer.length === 0) return '';
     const offset = context.length;
+    const keyStart = openKeyStart(context + buffer);
+    // Where in the buffer the open key's text starts (0 when its BEGIN line began in the context).
+    const keyAt = keyStart === -1 ? undefined : Math.max(0, keyStart - offset);
+    if (keyAt !== undefined && (final || buffer.length - keyAt > maxKeyChars)) return replaceOpenKey(keyAt, final);
     const findings: PiiFinding[] = [];
     for (const finding of detectPii(context + buffer, detectOptions)) {
       if (finding.end <= offset) continue;
       findings.push({ type: finding.type, start: Math.max(0, finding.start - offset), end: finding.end - offset });
     }
     let cut = final ? buffer.length : safeCut(buffer, holdBack, maxHold);
+    if (keyAt !== undefined) cut = Math.min(cut, keyAt);
     if (!final) {
       for (let index = findings.length - 1; index >= 0; index--) {
         const finding = findings[index]!;
@@ -75,12 +100,41 @@ export function createStreamingRedactor(options: StreamingRedactorOptions = {}):
     return text;
   }
 
+  /** Emits the text before a key that never ended (in time), then one marker for the key. */
+  function replaceOpenKey(at: number, final: boolean): string {
+    const key = buffer.slice(at);
+    buffer = buffer.slice(0, at);
+    const before = buffer.length === 0 ? '' : release(true);
+    counts['api-key'] = (counts['api-key'] ?? 0) + 1;
+    context = keyMarker;
+    buffer = '';
+    if (!final) keyTail = key.slice(-48);
+    return before + keyMarker;
+  }
+
+  /** Drops the rest of a replaced key; returns what follows its END line, or undefined while inside it. */
+  function skipKey(text: string): string | undefined {
+    const tail = keyTail! + text;
+    const end = pemEnd.exec(tail);
+    if (end === null) {
+      keyTail = tail.slice(-48);
+      return undefined;
+    }
+    keyTail = undefined;
+    return tail.slice(end.index + end[0].length);
+  }
+
   return {
     push(text) {
+      if (keyTail !== undefined) {
+        const after = skipKey(text);
+        if (after === undefined) return '';
+        text = after;
+      }
       buffer += text;
       return buffer.length > holdBack ? release(false) : '';
     },
-    flush: () => release(true),
+    flush: () => (keyTail !== undefined ? ((keyTail = undefined), '') : release(true)),
     counts,
   };
 }
