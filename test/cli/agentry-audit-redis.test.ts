@@ -91,6 +91,7 @@ describe('agentry audit verify --redis', () => {
     expect(empty.stdout).toContain('the log is empty, nothing to verify');
     await raw.del(stream);
     expect((await audit(['verify', '--redis', redis.url, '--log', 'audit:eu-1'])).code).toBe(1);
+    expect((await audit(['export', '--redis', redis.url, '--log', 'audit:eu-1'])).code).toBe(1);
     const allowed = await audit(['verify', '--redis', redis.url, '--log', 'nobody-wrote-this', '--allow-empty']);
     expect(allowed.code).toBe(0);
     expect(allowed.stdout).toContain('intact, 0 entries, empty');
@@ -99,5 +100,8 @@ describe('agentry audit verify --redis', () => {
       message: expect.not.stringContaining('s3cret'),
     });
     await expect(audit(['verify', 'audit.jsonl', '--redis', redis.url])).rejects.toMatchObject({ code: 'AGENTRY_INVALID_OPTIONS' });
+    for (const url of ['redis://127.0.0.1:1?password=s3cret', 'redis://:s3cret@127.0.0.1:99999']) {
+      await expect(audit(['verify', '--redis', url])).rejects.toMatchObject({ message: expect.not.stringContaining('s3cret') });
+    }
   });
 });

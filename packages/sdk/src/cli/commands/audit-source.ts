@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { AgentryError } from '../../contract';
+import { withoutPassword } from '../url-without-password';
 
 /**
  * The entries of an audit log as read, before any check: `undefined` stands for a stored entry
@@ -101,16 +102,4 @@ function unreadable(label: string, error: unknown): AgentryError {
     cause: error,
     hint: 'Check the URL and that Redis is running; --log names the trail (createAuditTrail `name`, default audit) and --key-prefix the store prefix (default agentry:).',
   });
-}
-
-/** A URL as messages may show it: a password in it stays out of terminals and CI logs. */
-export function withoutPassword(url: string): string {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password === '') return url;
-    parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }

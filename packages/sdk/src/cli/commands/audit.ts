@@ -10,7 +10,7 @@ export const auditUsage = `Usage:
   agentry audit verify <audit.jsonl | --redis redis://host:6379 [--log audit] [--key-prefix agentry:]>
                        [--head <sha256>] [--partial] [--allow-empty] [--json]
   agentry audit export <audit.jsonl | --redis ...> [--tenant T] [--agent A] [--decision allow|refuse]
-                       [--since ISO] [--until ISO] [--format jsonl|csv] [--out FILE]
+                       [--since ISO] [--until ISO] [--format jsonl|csv] [--out FILE] [--allow-empty]
 
 verify  checks the hash chain of a governance audit log (one JSON entry per line of a file, or
         the Redis stream of a trail on createRedisAppendLog) and names the first bad sequence
@@ -76,6 +76,7 @@ async function exportEntries(argv: string[], io: Pick<CommandIo, 'stdout' | 'std
       until: { type: 'string' },
       format: { type: 'string', default: 'jsonl' },
       out: { type: 'string' },
+      'allow-empty': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -92,7 +93,8 @@ async function exportEntries(argv: string[], io: Pick<CommandIo, 'stdout' | 'std
   const until = time('--until', values.until);
   const source = await readAuditSource(location);
   const { entries } = source;
-  const verdict = verifyAuditChain(entries);
+  const chain = verifyAuditChain(entries);
+  const verdict: AuditChainVerdict = chain.ok && chain.entries === 0 && !values['allow-empty'] ? emptyLog : chain;
   io.stderr.write(`${describeVerdict(verdict, source)}\n`);
   const selected = entries.filter((value): value is AuditEntry => {
     if (typeof value !== 'object' || value === null) return false;

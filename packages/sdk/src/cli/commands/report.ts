@@ -5,6 +5,7 @@ import { parseUsageRecords } from '../../middleware/meter/parse-usage-records';
 import { renderUsageHtml } from '../../middleware/meter/render-usage-html';
 import { summarizeUsage } from '../../middleware/meter/summarize-usage';
 import type { CommandIo } from '../io';
+import { withoutPassword } from '../url-without-password';
 
 export const reportUsage = `Usage: agentry report [--file usage.jsonl | --redis redis://host:6379 [--log usage] [--key-prefix agentry:]]
                       [--json] [--html out.html] [--tenant T] [--agent A] [--since ISO] [--until ISO]
@@ -55,7 +56,7 @@ export async function runReportCommand(argv: string[], io: Pick<CommandIo, 'stdo
     io.stderr.write('agentry report: give --file or --redis, not both\n');
     return 2;
   }
-  const source = values.redis === undefined ? (values.file ?? 'usage.jsonl') : `${values.redis} (log ${values.log})`;
+  const source = values.redis === undefined ? (values.file ?? 'usage.jsonl') : `${withoutPassword(values.redis)} (log ${values.log})`;
   let text: string;
   try {
     text = values.redis === undefined ? await readFile(source, 'utf8') : await readRedisLedger(values.redis, values.log, values['key-prefix']);
@@ -85,7 +86,7 @@ export async function runReportCommand(argv: string[], io: Pick<CommandIo, 'stdo
     await writeFile(values.html, renderUsageHtml(summary, { subtitle: source }), 'utf8');
     io.stderr.write(`agentry report: wrote ${values.html}\n`);
   }
-  if (values.json) io.stdout.write(`${JSON.stringify({ ...(values.redis === undefined ? { file: source } : { redis: values.redis, log: values.log }), records: kept.length, malformedLines: malformed.length, ...summary }, null, 2)}\n`);
+  if (values.json) io.stdout.write(`${JSON.stringify({ ...(values.redis === undefined ? { file: source } : { redis: withoutPassword(values.redis), log: values.log }), records: kept.length, malformedLines: malformed.length, ...summary }, null, 2)}\n`);
   else io.stdout.write(formatUsageTable(summary));
   return 0;
 }

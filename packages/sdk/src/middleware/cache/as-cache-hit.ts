@@ -1,4 +1,4 @@
-import { emptyTokenUsage, type Usage } from '../../contract';
+import { emptyTokenUsage, type EvalScore, type Usage } from '../../contract';
 import type { AgentEvent, Invocation } from '../../core/invocation';
 
 /** When the replay of a run first sent a text delta or tool call (its time to first event). */
@@ -21,6 +21,9 @@ export function asHitEvent(event: AgentEvent, invocation: Invocation, now: () =>
       return event;
     case 'usage':
       return { type: 'usage', usage: hitUsage(event.usage, invocation, now(), clock.firstEventAt) };
+    case 'eval':
+      // The evaluation was paid for by the run that made the entry, not by this call.
+      return event.eval.costUsd === undefined ? event : { type: 'eval', eval: unpaid(event.eval) };
     case 'result':
       return {
         type: 'result',
@@ -30,6 +33,7 @@ export function asHitEvent(event: AgentEvent, invocation: Invocation, now: () =>
           requestId: invocation.requestId,
           usage: hitUsage(event.result.usage, invocation, now(), clock.firstEventAt),
           cache: { hit: true, savedCostUsd: event.result.usage.costUsd },
+          ...(event.result.evals.some((score) => score.costUsd !== undefined) ? { evals: event.result.evals.map(unpaid) } : {}),
         },
       };
     default:
@@ -49,6 +53,12 @@ export async function* asCacheHit(
 ): AsyncGenerator<AgentEvent> {
   const clock: ReplayClock = { firstEventAt: undefined };
   for await (const original of events) yield asHitEvent(copy ? structuredClone(original) : original, invocation, now, clock);
+}
+
+function unpaid(score: EvalScore): EvalScore {
+  if (score.costUsd === undefined) return score;
+  const { costUsd: _paidByTheRun, ...rest } = score;
+  return rest;
 }
 
 function hitUsage(original: Usage, invocation: Invocation, at: number, firstEventAt: number | undefined): Usage {

@@ -151,8 +151,12 @@ function scored(evaluator: Evaluator, verdict: unknown): EvalScore {
   return result;
 }
 
+/** An evaluator that threw; what it spent before (an error with `costUsd`, as the LLM judge throws) stays on the score. */
 function thrown(evaluator: Evaluator, error: unknown): EvalScore {
-  return failure(evaluator.name, `threw: ${toAgentryError(error).message}`);
+  const score = failure(evaluator.name, `threw: ${toAgentryError(error).message}`);
+  const costUsd = (error as { costUsd?: unknown } | null)?.costUsd;
+  if (typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd >= 0) score.costUsd = costUsd;
+  return score;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

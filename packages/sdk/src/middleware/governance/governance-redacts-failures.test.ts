@@ -72,6 +72,20 @@ describe('governanceMiddleware: what leaves besides the output', () => {
     expect(result.result.evals[0]).toMatchObject({ name: 'leaky-judge', reason: 'the answer should have named [REDACTED:email]' });
   });
 
+  it('redacts an evaluator\'s error, which may quote the answer it could not read', async () => {
+    const unreadable = {
+      name: 'judge',
+      evaluate: () => {
+        throw new Error(`the judge's answer holds no score: "omits ${customer}"`);
+      },
+    };
+    const runtime = createRuntime({ packs: [lookup], middleware: [governanceMiddleware({}), evalMiddleware({ evaluators: [unreadable] })] });
+    const events: StreamEvent[] = [];
+    for await (const event of runtime.stream({ agent: 'lookup', tenant: 'acme', input: { fail: false } })) events.push(event);
+    expect(JSON.stringify(events)).not.toContain(customer);
+    expect(events.find((event) => event.type === 'eval')).toMatchObject({ eval: { error: expect.stringContaining('[REDACTED:email]') } });
+  });
+
   it('leaves failures and reasons alone with pii.output off', async () => {
     const error = await failureOf(governed({ output: 'off' }).invoke({ agent: 'lookup', tenant: 'acme', input: { fail: true } }));
     expect(error.message).toContain(customer);

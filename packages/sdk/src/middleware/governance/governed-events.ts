@@ -142,12 +142,17 @@ export class GovernedEvents extends GatedEvents<GovernanceRules> {
     // An eval's reason or a warning may quote the output (a judge's rationale, a leak it found).
     // Only that free text is scanned: passing built-in evals carry none, and they come on every call.
     if (event.type === 'eval') {
-      const reason = event.eval.reason;
-      if (reason === undefined || !admission.redactOutput) return step;
-      const redacted = redactPii(reason, rules.piiOptions);
+      const { reason, error } = event.eval;
+      if ((reason === undefined && error === undefined) || !admission.redactOutput) return step;
+      // An evaluator's error may quote the output too (a judge answer it could not read).
+      const redacted = redactPii({ reason, error }, rules.piiOptions);
       if (redacted.total === 0) return step;
       addPiiCounts(output.counts, redacted.counts);
-      return { done: false, value: { type: 'eval', eval: { ...event.eval, reason: redacted.value } } };
+      const texts = redacted.value as { reason?: string; error?: string };
+      const score = { ...event.eval };
+      if (texts.reason !== undefined) score.reason = texts.reason;
+      if (texts.error !== undefined) score.error = texts.error;
+      return { done: false, value: { type: 'eval', eval: score } };
     }
     if (event.type === 'warning') {
       if (!admission.redactOutput) return step;
@@ -162,7 +167,7 @@ export class GovernedEvents extends GatedEvents<GovernanceRules> {
       const redacted = redactPii(result.output, rules.piiOptions);
       addPiiCounts(output.counts, redacted.counts);
       if (redacted.total > 0) result = { ...result, output: redacted.value };
-      if (result.evals.some((score) => score.reason !== undefined)) {
+      if (result.evals.some((score) => score.reason !== undefined || score.error !== undefined)) {
         // Not counted again: these are the scores the eval events already carried.
         const evals = redactPii(result.evals, rules.piiOptions);
         if (evals.total > 0) result = { ...result, evals: evals.value };

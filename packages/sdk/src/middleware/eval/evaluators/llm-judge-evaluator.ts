@@ -54,7 +54,14 @@ export function llmJudgeEvaluator(options: LlmJudgeOptions): Evaluator {
       signal: context.signal,
     });
     const costUsd = costOf(answer.provider ?? options.model.provider, answer.modelId || options.model.modelId, answer.usage);
-    const { score, reason } = parse(answer.text);
+    let parsed: { score: number; reason?: string };
+    try {
+      parsed = parse(answer.text);
+    } catch (error) {
+      // The judge was paid for even when its answer cannot be read: the error score carries the cost.
+      throw Object.assign(error instanceof Error ? error : new Error(String(error)), { costUsd });
+    }
+    const { score, reason } = parsed;
     return { score, pass: score >= threshold, ...(reason === undefined ? {} : { reason }), costUsd };
   });
 }
