@@ -10,6 +10,7 @@ export {
   type Invocation,
   type InvocationMode,
   type Middleware,
+  type RejectedCall,
   type Next,
   type TaskPack,
   type TaskPackContext,

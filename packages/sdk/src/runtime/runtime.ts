@@ -15,7 +15,7 @@ import { createId } from '../core/ids';
 import { linkAbort } from '../core/linked-abort';
 import type { AgentEvent, Invocation, InvocationMode } from '../core/invocation';
 import { silentLogger } from '../core/logger';
-import type { Middleware } from '../core/middleware';
+import type { Middleware, RejectedCall } from '../core/middleware';
 import type { TaskPack, TaskPackLogger } from '../core/task-pack';
 import type { CacheControl } from '../core/types';
 import { createCostFunction } from '../providers/cost-function';
@@ -206,7 +206,31 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     } catch (error) {
       const normalised = toAgentryError(error);
       normalised.requestId ??= requestId;
+      tellRejected(call, mode, requestId, normalised);
       throw normalised;
+    }
+  }
+
+  /** Middleware that count calls (a meter) hear of the ones turned away before the chain. */
+  function tellRejected(call: RuntimeCall, mode: InvocationMode, requestId: string, error: AgentryError): void {
+    const middleware = options.middleware ?? [];
+    if (!middleware.some((item) => item.rejected !== undefined)) return;
+    const rejected: RejectedCall = {
+      requestId,
+      agent: String(call.agent),
+      version: call.version ?? '',
+      tenant: call.tenant,
+      subject: call.subject,
+      metadata: call.metadata ?? {},
+      mode,
+      startedAt: Date.now(),
+    };
+    for (const item of middleware) {
+      try {
+        item.rejected?.(rejected, error);
+      } catch {
+        // A middleware's bookkeeping never changes the caller's error.
+      }
     }
   }
 

@@ -1,7 +1,9 @@
 import type { EvalScore } from '../../contract';
 import type { UsageEvalSummary, UsageRecord } from '../../contract/usage-event';
 import type { Invocation } from '../../core/invocation';
-import type { Middleware } from '../../core/middleware';
+import { createId } from '../../core/ids';
+import type { Middleware, RejectedCall } from '../../core/middleware';
+import type { AgentryError } from '../../contract';
 import { MeteredEvents, type Observed } from './metered-events';
 import { createUsageExporter, type UsageExporterOptions, type UsageExporterStats } from './usage-exporter';
 import { usageOutcomeOf } from './usage-outcome';
@@ -65,6 +67,14 @@ export function meterMiddleware(options: MeterOptions): MeterMiddleware {
   return {
     name: 'meter',
     handle: (invocation, next) => new MeteredEvents(invocation, next, now, record),
+    // A call turned away before the chain (unknown agent, bad input) is a call too: one record.
+    rejected(call, error) {
+      try {
+        exporter.record(rejectedRecord(call, error, now(), includeMetadata));
+      } catch {
+        // As for every record: metering never fails a call.
+      }
+    },
     stats: () => exporter.stats(),
     flush: () => exporter.flush(),
     close: (closeOptions) => exporter.close(closeOptions),
@@ -105,6 +115,34 @@ function toRecord(invocation: Invocation, observed: Observed, includeMetadata: b
     ...evalCostOf(result?.evals ?? observed.evals),
     evals: summarizeEvals(result?.evals ?? observed.evals),
     ...(includeMetadata && hasKeys(invocation.metadata) ? { metadata: { ...invocation.metadata } } : {}),
+  };
+}
+
+/** The record of a call the runtime turned away: no tokens, no cost, its error code; an id of its own. */
+function rejectedRecord(call: RejectedCall, error: AgentryError, endedAt: number, includeMetadata: boolean): UsageRecord {
+  return {
+    schemaVersion: 1,
+    timestamp: isoTimestamp(endedAt),
+    requestId: call.requestId,
+    invocationId: createId('inv'),
+    tenant: call.tenant,
+    ...(call.subject === undefined ? {} : { subject: call.subject }),
+    agent: call.agent,
+    version: call.version,
+    variant: null,
+    mode: call.mode,
+    inputTokens: 0,
+    outputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    latencyMs: Math.max(0, endedAt - call.startedAt),
+    cacheHit: false,
+    outcome: usageOutcomeOf(error.code),
+    errorCode: error.code,
+    evals: summarizeEvals([]),
+    ...(includeMetadata && hasKeys(call.metadata) ? { metadata: { ...call.metadata } } : {}),
   };
 }
 
