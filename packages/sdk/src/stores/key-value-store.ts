@@ -26,6 +26,12 @@ export interface KeyValueStore {
   set(key: string, value: unknown, options?: SetOptions): Promise<void>;
   /** Writes only when the key is absent; true when it wrote. Atomic in every implementation. */
   setIfAbsent(key: string, value: unknown, options?: SetOptions): Promise<boolean>;
+  /**
+   * Writes `value` only while the key still holds `expected` (compared as JSON); true when it
+   * wrote. Atomic: a writer that read a value can update it without bringing back one that
+   * another writer deleted or replaced meanwhile. Optional: callers fall back to `set`.
+   */
+  replace?(key: string, expected: unknown, value: unknown, options?: SetOptions): Promise<boolean>;
   delete(key: string): Promise<void>;
   /**
    * True when the store lives in this process: a long key costs neither network bytes nor

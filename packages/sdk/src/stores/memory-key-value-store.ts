@@ -108,6 +108,14 @@ export function createMemoryKeyValueStore(options: MemoryKeyValueStoreOptions = 
       write(key, value, setOptions);
       return true;
     },
+    async replace(key, expected, value, setOptions) {
+      const current = live(key);
+      if (current === undefined) return false;
+      // Values are kept as given: the same object is the same value; else compare as JSON.
+      if (current.value !== expected && JSON.stringify(current.value) !== JSON.stringify(expected)) return false;
+      write(key, value, setOptions);
+      return true;
+    },
     async delete(key) {
       const entry = entries.get(key);
       if (entry !== undefined) remove(entry);

@@ -104,8 +104,12 @@ export function createCacheEntries(options: ResolvedCacheOptions, stats: CacheSt
       // bounds how long any answer is served without being recomputed.
       if (entry.ttlMs >= options.maxTtlMs) return;
       const ttlMs = Math.min(options.maxTtlMs, Math.ceil(entry.ttlMs * options.ttlGrowth));
+      const grown = { ...entry, ttlMs };
       try {
-        store.set(key, { ...entry, ttlMs }, { ttlMs }).catch(() => stats.degradedWrites++);
+        // Only the entry this hit read: one another replica evicted (a failed re-evaluation) or
+        // refreshed meanwhile must not come back with a longer life.
+        const written = store.replace !== undefined ? store.replace(key, entry, grown, { ttlMs }) : store.set(key, grown, { ttlMs });
+        written.catch(() => stats.degradedWrites++);
       } catch {
         stats.degradedWrites++;
       }

@@ -1,7 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startRedisServer, type RedisServer } from '../../../../../test/support/redis-server';
 import { createRedisKeyValueStore } from '../../stores/redis';
+import { createCacheEntries } from './cache-entries';
+import type { CacheEntry } from './cache-entry';
 import { cacheMiddleware } from './cache-middleware';
+import { resolveCacheOptions } from './cache-options';
+import { emptyCacheStats } from './cache-stats';
 import { createPacks, runtimeWith, scoring, shapes, streamEvents } from './cache-test-kit';
 
 let server: RedisServer;
@@ -86,6 +90,29 @@ describe('cacheMiddleware on Redis', () => {
       const globex = await runtime.invoke({ agent: 'echo', input: { text: 'secret' }, tenant: 'globex' });
       expect(globex.cache.hit).toBe(false);
       expect(kit.runs.echo).toBe(2);
+    } finally {
+      await store.close?.();
+    }
+  });
+
+  it('never brings back, by growing its lifetime, an entry another replica evicted or replaced after this one read it', async () => {
+    const store = await createRedisKeyValueStore({ redis: server.url, keyPrefix: 'cache-extend:' });
+    const entries = createCacheEntries(resolveCacheOptions({ store, ttlMs: 1_000, maxTtlMs: 60_000 }), emptyCacheStats());
+    const read: CacheEntry = { v: 1, run: '{"events":[],"result":{}}', generations: { agent: 'g1', tags: {} }, ttlMs: 1_000 };
+    try {
+      await store.set('evicted', read, { ttlMs: 1_000 });
+      await store.delete('evicted'); // another replica's eviction, between this replica's read and its growth
+      entries.extend('evicted', read);
+      await store.set('refreshed', read, { ttlMs: 1_000 });
+      const fresher = { ...read, run: '{"events":[],"result":{"fresh":true}}' };
+      await store.set('refreshed', fresher, { ttlMs: 1_000 }); // another replica's refresh
+      entries.extend('refreshed', read);
+      await store.set('kept', read, { ttlMs: 1_000 });
+      entries.extend('kept', read);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(await store.get('evicted')).toBeUndefined();
+      expect(await store.get('refreshed')).toEqual(fresher);
+      expect(await store.get('kept')).toEqual({ ...read, ttlMs: 2_000 });
     } finally {
       await store.close?.();
     }

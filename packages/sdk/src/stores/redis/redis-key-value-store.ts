@@ -1,5 +1,14 @@
 import type { KeyValueStore } from '../key-value-store';
 import { openRedisStore, type RedisStoreOptions } from './redis-connection';
+import { createRedisScript } from './redis-script';
+
+// KEYS[1] key; ARGV[1] expected JSON, ARGV[2] new JSON, ARGV[3] PX milliseconds or ''. One
+// script, so nothing can delete or replace the value between the comparison and the write.
+const replaceIfUnchanged = createRedisScript(`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+if ARGV[3] == '' then redis.call('SET', KEYS[1], ARGV[2]) else redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3]) end
+return 1
+`);
 
 /**
  * A {@link KeyValueStore} on Redis: values as JSON strings, expiry with `PX`, `setIfAbsent` with
@@ -39,6 +48,14 @@ export async function createRedisKeyValueStore(options: RedisStoreOptions): Prom
         ttlMs === undefined ? client.set(key(name), text, 'NX') : client.set(key(name), text, 'PX', milliseconds(ttlMs), 'NX'),
       );
       return reply === 'OK';
+    },
+    async replace(name, expected, value, setOptions) {
+      const ttlMs = setOptions?.ttlMs;
+      // Values were written as JSON.stringify made them, so the expected value encodes to the same text.
+      const reply = await run('replace', name, () =>
+        replaceIfUnchanged.run(client, [key(name)], [encode(expected), encode(value), ttlMs === undefined ? '' : milliseconds(ttlMs)]),
+      );
+      return Number(reply) === 1;
     },
     async delete(name) {
       await run('delete', name, () => client.del(key(name)));

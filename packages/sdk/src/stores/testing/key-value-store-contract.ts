@@ -93,6 +93,28 @@ export function describeKeyValueStoreContract(name: string, create: StoreFactory
       expect(await store.get('lease')).toBe('second');
     });
 
+    it('replaces a value only while the key still holds the expected one (when it has replace)', async () => {
+      if (store.replace === undefined) return;
+      await store.set('entry', { v: 1, ttlMs: 100 });
+      const read = await store.get<{ v: number; ttlMs: number }>('entry');
+      expect(await store.replace('entry', read, { v: 1, ttlMs: 200 }, { ttlMs: 60_000 })).toBe(true);
+      expect(await store.get('entry')).toEqual({ v: 1, ttlMs: 200 });
+      // What was read is gone: replaced by another writer, or deleted.
+      expect(await store.replace('entry', read, { v: 1, ttlMs: 400 })).toBe(false);
+      expect(await store.get('entry')).toEqual({ v: 1, ttlMs: 200 });
+      await store.delete('entry');
+      expect(await store.replace('entry', { v: 1, ttlMs: 200 }, { v: 1, ttlMs: 800 })).toBe(false);
+      expect(await store.get('entry')).toBeUndefined();
+    });
+
+    it('lets exactly one of many concurrent replaces of one read value win (when it has replace)', async () => {
+      if (store.replace === undefined) return;
+      await store.set('contended', { n: 0 });
+      const read = await store.get('contended');
+      const wins = await Promise.all(Array.from({ length: 10 }, (_, index) => store.replace!('contended', read, { n: index + 1 })));
+      expect(wins.filter(Boolean)).toHaveLength(1);
+    });
+
     it('deletes a key, and deleting a missing key is not an error', async () => {
       await store.set('key', 'value');
       await store.delete('key');
