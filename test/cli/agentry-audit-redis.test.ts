@@ -51,6 +51,18 @@ describe('agentry audit verify --redis', () => {
     expect(result.code).toBe(0);
   });
 
+  it('keeps one intact chain when two replicas write the same trail name at once', async () => {
+    await raw.del('agentry:audit:shared');
+    const logs = [await createRedisAppendLog({ redis: redis.url }), await createRedisAppendLog({ redis: redis.url })];
+    const replicas = logs.map((log) => createAuditTrail({ log, name: 'audit:shared' }));
+    const runtimes = replicas.map((audit) => createRuntime({ packs: [echoPack], middleware: [governanceMiddleware({ audit })] }));
+    await Promise.all(Array.from({ length: 40 }, (_, index) => runtimes[index % 2]!.invoke({ agent: 'echo', tenant: 'acme', input: { text: `call ${index}` } })));
+    await Promise.all(logs.map((log) => log.close?.()));
+    const result = await audit(['verify', '--redis', redis.url, '--log', 'audit:shared']);
+    expect(result.stdout).toContain('intact, 40 entries');
+    expect(result.code).toBe(0);
+  });
+
   it('names the first bad sequence and its stream id of an edited entry, and exits 1', async () => {
     await rewrite((entries) => entries.map(([id, value], index) => [id, index === 2 ? value.replace('"tenant":"acme"', '"tenant":"mallory"') : value]));
     const edited = await audit(['verify', '--redis', redis.url, '--log', 'audit:eu-1', '--json']);

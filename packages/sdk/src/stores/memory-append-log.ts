@@ -32,7 +32,17 @@ export function createMemoryAppendLog(options: MemoryAppendLogOptions = {}): App
   const maxEntries = Math.max(1, options.maxEntriesPerLog ?? 100_000);
   const logs = new Map<string, Log>();
 
-  return {
+  function lastSequenceOf(name: string): number {
+    const log = logs.get(name);
+    return log === undefined ? 0 : log.first + (log.values.length - log.head) - 1;
+  }
+
+  const appendLog: AppendLog = {
+    async appendAfter(name, lastSequence, values) {
+      // Checked and written in one synchronous step: no other append can come between.
+      if (lastSequenceOf(name) !== lastSequence) return undefined;
+      return appendLog.append(name, values);
+    },
     async append(name, values) {
       let log = logs.get(name);
       if (log === undefined) {
@@ -66,4 +76,5 @@ export function createMemoryAppendLog(options: MemoryAppendLogOptions = {}): App
       return entries;
     },
   };
+  return appendLog;
 }

@@ -31,6 +31,25 @@ end
 return id
 `);
 
+// KEYS[1] stream; ARGV[1] expected last sequence ('0' for none); ARGV[2] MAXLEN or ''; ARGV[3..]
+// JSON values. Returns false, writing nothing, when the last entry is not the expected one.
+const appendIfLast = createRedisScript(`
+local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+local lastSeq = '0'
+if #last > 0 then lastSeq = string.match(last[1][1], '-(%d+)$') end
+if lastSeq ~= ARGV[1] then return false end
+local id = nil
+for index = 3, #ARGV do
+  if ARGV[2] == '' then
+    id = redis.call('XADD', KEYS[1], '0-*', 'v', ARGV[index])
+  else
+    id = redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[2], '0-*', 'v', ARGV[index])
+  end
+end
+if id == nil then return '0-' .. lastSeq end
+return id
+`);
+
 /**
  * An {@link AppendLog} on Redis Streams. Streams rather than a list because entry IDs stay fixed
  * when old entries are trimmed (a list's indexes shift), `XRANGE` from an ID is O(log N) however
@@ -53,6 +72,12 @@ export async function createRedisAppendLog(options: RedisAppendLogOptions): Prom
       const texts = values.map((value) => JSON.stringify(value) ?? 'null');
       const id = await run('append', name, () => append.run(client, [key(name)], [maxLength, ...texts]));
       return sequenceOf(String(id));
+    },
+    async appendAfter(name, lastSequence, values) {
+      const texts = values.map((value) => JSON.stringify(value) ?? 'null');
+      const id = await run('appendAfter', name, () => appendIfLast.run(client, [key(name)], [String(Math.floor(lastSequence)), maxLength, ...texts]));
+      // A Lua false arrives as null.
+      return id === null ? undefined : sequenceOf(String(id));
     },
     async read<Value = unknown>(name: string, readOptions: { after?: number; limit?: number } = {}) {
       const after = Math.floor(readOptions.after ?? 0);

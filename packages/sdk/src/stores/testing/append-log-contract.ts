@@ -27,6 +27,19 @@ export function describeAppendLogContract(name: string, create: StoreFactory<App
       await Promise.all(opened.splice(0).map((log) => log.close?.()));
     });
 
+    it('appends with appendAfter only while the last entry is the expected one (when it has appendAfter)', async () => {
+      const log = await open();
+      if (log.appendAfter === undefined) return;
+      expect(await log.appendAfter('chain', 1, ['x'])).toBeUndefined();
+      expect(await log.appendAfter('chain', 0, ['a', 'b'])).toBe(2);
+      expect(await log.appendAfter('chain', 1, ['late'])).toBeUndefined();
+      expect(await log.appendAfter('chain', 2, ['c'])).toBe(3);
+      expect((await log.read('chain')).map((entry) => entry.value)).toEqual(['a', 'b', 'c']);
+      // Of many writers that read the same end, exactly one appends.
+      const wins = await Promise.all(Array.from({ length: 8 }, (_, index) => log.appendAfter!('chain', 3, [`w${index}`])));
+      expect(wins.filter((sequence) => sequence !== undefined)).toEqual([4]);
+    });
+
     it('reads nothing from a log never written', async () => {
       const log = await open();
       expect(await log.read('missing')).toEqual([]);

@@ -115,4 +115,23 @@ describe('audit chain', () => {
     const fits: AuditAppendLog = log;
     expect(fits).toBe(log);
   });
+
+  it('stays one chain when several writers share a trail name, as replicas on one Redis do', async () => {
+    const log = createMemoryAppendLog();
+    const replicas = [createAuditTrail({ log }), createAuditTrail({ log }), createAuditTrail({ log })];
+    // Each replica learns the chain's end on first use, then the others move it on.
+    await Promise.all(Array.from({ length: 60 }, (_, index) => replicas[index % 3]!.record(record(index + 1))));
+    const entries = await replicas[0]!.entries();
+    expect(entries).toHaveLength(60);
+    expect(entries.map((entry) => entry.seq)).toEqual(Array.from({ length: 60 }, (_, index) => index + 1));
+    expect(verifyAuditChain(entries)).toMatchObject({ ok: true, entries: 60 });
+  });
+
+  it('without conditional appends (a file), keeps the single-writer behaviour', async () => {
+    const memory = createMemoryAppendLog();
+    const plain: AuditAppendLog = { append: (name, values) => memory.append(name, values), read: (name, options) => memory.read(name, options) };
+    const trail = createAuditTrail({ log: plain });
+    await Promise.all([1, 2, 3].map((index) => trail.record(record(index))));
+    expect(verifyAuditChain(await trail.entries())).toMatchObject({ ok: true, entries: 3 });
+  });
 });

@@ -1,3 +1,4 @@
+import { AgentryError } from '../../../contract';
 import { genesisHash, sealAuditEntry, type AuditEntry, type AuditRecord } from './audit-entry';
 import { verifyAuditChain, type AuditChainVerdict, type VerifyAuditChainOptions } from './verify-audit-chain';
 
@@ -7,6 +8,8 @@ import { verifyAuditChain, type AuditChainVerdict, type VerifyAuditChainOptions 
  */
 export interface AuditAppendLog {
   append(log: string, values: readonly unknown[]): Promise<number>;
+  /** Appends only while the last entry is `lastSequence`; with it, several writers share one chain. */
+  appendAfter?(log: string, lastSequence: number, values: readonly unknown[]): Promise<number | undefined>;
   read<Value = unknown>(log: string, options?: { after?: number; limit?: number }): Promise<{ sequence: number; value: Value }[]>;
 }
 
@@ -15,8 +18,9 @@ export interface AuditTrailOptions {
   /** Where entries are appended. */
   log: AuditAppendLog;
   /**
-   * Name of the log. A chain has one writer: give each replica its own name
-   * (`audit:${hostname}`) so their chains stay linear. @default 'audit'
+   * Name of the log. Writers may share it when the log appends conditionally (`appendAfter`:
+   * the memory and Redis logs): one that loses a race re-reads the end and seals on top, so the
+   * chain stays linear. A JSON Lines file has one writer. @default 'audit'
    */
   name?: string;
   /** Clock for entry times, in epoch ms. @default Date.now */
@@ -40,6 +44,8 @@ interface Pending {
 }
 
 const pageSize = 1_000;
+// Contention is resolved by re-reading and sealing again; past this many lost races, the batch fails.
+const maxContendedAttempts = 50;
 
 /**
  * Creates an audit trail over an append log. Records are sealed and appended in the order
@@ -57,6 +63,8 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
   const clock = options.clock ?? Date.now;
   const queue: Pending[] = [];
   let head: { seq: number; hash: string } | undefined;
+  // The log's sequence of the chain's last entry: where a conditional append must follow.
+  let headSequence = 0;
   let writing = false;
 
   async function readAll(): Promise<AuditEntry[]> {
@@ -70,26 +78,69 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     }
   }
 
+  /** The chain's last entry and its position in the log, read from the log after `after`. */
+  async function readHead(after: number, known: { seq: number; hash: string }): Promise<{ head: { seq: number; hash: string }; sequence: number }> {
+    let head = known;
+    let sequence = after;
+    for (;;) {
+      const page = await options.log.read<AuditEntry>(name, { ...(sequence === 0 ? {} : { after: sequence }), limit: pageSize });
+      const last = page.at(-1);
+      if (last !== undefined) {
+        head = { seq: last.value.seq, hash: last.value.hash };
+        sequence = last.sequence;
+      }
+      if (page.length < pageSize) return { head, sequence };
+    }
+  }
+
+  function seal(batch: Pending[], from: { seq: number; hash: string }, at: string): AuditEntry[] {
+    const sealed: AuditEntry[] = [];
+    let previous = from;
+    for (const { record } of batch) {
+      const entry = sealAuditEntry(record, previous.seq + 1, previous.hash, at);
+      sealed.push(entry);
+      previous = { seq: entry.seq, hash: entry.hash };
+    }
+    return sealed;
+  }
+
+  /**
+   * Appends a batch at the end of the chain. With a log that appends conditionally, another
+   * writer that got there first (a replica on the same trail name) only means reading its
+   * entries and sealing again on top of them, so the chain stays one line.
+   */
+  async function write(batch: Pending[]): Promise<AuditEntry[]> {
+    const at = new Date(clock()).toISOString();
+    const { appendAfter } = options.log;
+    if (appendAfter === undefined) {
+      const sealed = seal(batch, head!, at);
+      await options.log.append(name, sealed);
+      head = { seq: sealed.at(-1)!.seq, hash: sealed.at(-1)!.hash };
+      return sealed;
+    }
+    for (let attempt = 0; attempt < maxContendedAttempts; attempt++) {
+      const sealed = seal(batch, head!, at);
+      const written = await appendAfter.call(options.log, name, headSequence, sealed);
+      if (written !== undefined) {
+        head = { seq: sealed.at(-1)!.seq, hash: sealed.at(-1)!.hash };
+        headSequence = written;
+        return sealed;
+      }
+      ({ head, sequence: headSequence } = await readHead(headSequence, head!));
+    }
+    throw new AgentryError('AGENTRY_UNAVAILABLE', `audit trail ${name}: other writers kept appending first (${maxContendedAttempts} attempts)`, {
+      hint: 'Give each replica its own trail name (audit:${hostname}) when many write at once.',
+    });
+  }
+
   async function drain(): Promise<void> {
     writing = true;
     try {
       while (queue.length > 0) {
         const batch = queue.splice(0);
         try {
-          if (head === undefined) {
-            const last = (await readAll()).at(-1);
-            head = last === undefined ? { seq: 0, hash: genesisHash } : { seq: last.seq, hash: last.hash };
-          }
-          const at = new Date(clock()).toISOString();
-          const sealed: AuditEntry[] = [];
-          let previous = head;
-          for (const { record } of batch) {
-            const entry = sealAuditEntry(record, previous.seq + 1, previous.hash, at);
-            sealed.push(entry);
-            previous = { seq: entry.seq, hash: entry.hash };
-          }
-          await options.log.append(name, sealed);
-          head = previous;
+          if (head === undefined) ({ head, sequence: headSequence } = await readHead(0, { seq: 0, hash: genesisHash }));
+          const sealed = await write(batch);
           batch.forEach((pending, index) => pending.resolve(sealed[index]!));
         } catch (error) {
           for (const pending of batch) pending.reject(error);
