@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defineTaskPack } from '../../core/task-pack';
+import { echo } from './meter-test-kit';
 import { createRuntime } from '../../runtime';
 import { createMemoryKeyValueStore } from '../../stores/memory-key-value-store';
 import { cacheMiddleware } from '../cache/cache-middleware';
@@ -8,14 +7,6 @@ import { evalMiddleware } from '../eval/eval-middleware';
 import { createMemoryUsageSink } from './memory-usage-sink';
 import { meterMiddleware } from './meter-middleware';
 
-const echo = defineTaskPack({
-  id: 'echo',
-  version: '1.0.0',
-  description: 'echo',
-  input: z.object({ text: z.string() }),
-  output: z.object({ text: z.string() }),
-  handler: (input) => ({ text: input.text }),
-});
 
 describe('usage records and the cost of evaluating', () => {
   it('carry what judges cost as evalCostUsd, apart from the call\'s own cost, and per score', async () => {

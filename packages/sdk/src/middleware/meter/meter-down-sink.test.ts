@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { defineTaskPack } from '../../core/task-pack';
+import { echo } from './meter-test-kit';
 import type { Middleware } from '../../core/middleware';
 import { createRuntime } from '../../runtime';
 import { meterMiddleware } from './meter-middleware';
 import type { UsageSink } from './usage-sink';
 
-const echo = defineTaskPack({
-  id: 'echo',
-  version: '1.0.0',
-  description: 'echo',
-  input: z.object({ text: z.string() }),
-  output: z.object({ text: z.string() }),
-  handler: (input) => ({ text: input.text }),
-});
 
 /** A sink whose every write hangs for a long time, then fails: a dead collector behind a slow network. */
 function downSink(): UsageSink & { writes: number } {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { echo } from './meter-test-kit';
 import { z } from 'zod';
 import { AgentryError } from '../../contract';
 import { usageRecordSchema } from '../../contract/usage-event';
@@ -9,14 +10,6 @@ import { createMemoryUsageSink } from './memory-usage-sink';
 import { meterMiddleware } from './meter-middleware';
 import type { UsageSink } from './usage-sink';
 
-const echo = defineTaskPack({
-  id: 'echo',
-  version: '1.0.0',
-  description: 'echo',
-  input: z.object({ text: z.string() }),
-  output: z.object({ text: z.string() }),
-  handler: (input) => ({ text: input.text }),
-});
 
 const writer = defineTaskPack({
   id: 'writer',

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import { echo } from './meter-test-kit';
 import type { Middleware } from '../../core/middleware';
-import { defineTaskPack } from '../../core/task-pack';
 import { createRuntime } from '../../runtime';
 import { createMemoryUsageSink } from './memory-usage-sink';
 import { meterMiddleware } from './meter-middleware';
 
-const echo = defineTaskPack({
-  id: 'echo',
-  version: '1.0.0',
-  description: 'echo',
-  input: z.object({ text: z.string() }),
-  output: z.object({ text: z.string() }),
-  handler: (input) => ({ text: input.text }),
-});
 
 async function codeOf(promise: Promise<unknown>): Promise<string> {
   try {

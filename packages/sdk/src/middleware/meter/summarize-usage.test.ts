@@ -1,33 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { usageRecord } from './meter-test-kit';
 import { formatUsageTable } from './format-usage-table';
 import { renderUsageHtml } from './render-usage-html';
 import { percentile, summarizeUsage } from './summarize-usage';
-import type { UsageRecord } from '../../contract/usage-event';
 
-function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
-  return {
-    schemaVersion: 1,
-    timestamp: '2025-01-01T00:00:00.000Z',
-    requestId: 'req_1',
-    invocationId: 'inv_1',
-    tenant: 'acme',
-    agent: 'echo',
-    version: '1.0.0',
-    variant: null,
-    mode: 'invoke',
-    inputTokens: 10,
-    outputTokens: 5,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0.01,
-    latencyMs: 100,
-    cacheHit: false,
-    outcome: 'success',
-    evals: { total: 0, passed: 0, errored: 0, failed: [] },
-    ...overrides,
-  };
-}
 
 const records = [
   ...Array.from({ length: 20 }, (_unused, index) =>

@@ -1,35 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { usageRecord as baseRecord } from './meter-test-kit';
 import type { UsageRecord } from '../../contract/usage-event';
 import { createUsageExporter, type UsageExporter } from './usage-exporter';
 import type { UsageSink } from './usage-sink';
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-function usageRecord(invocationId: string): UsageRecord {
-  return {
-    schemaVersion: 1,
-    timestamp: '2025-01-01T00:00:00.000Z',
-    requestId: `req_${invocationId}`,
-    invocationId,
-    tenant: 'acme',
-    agent: 'echo',
-    version: '1.0.0',
-    variant: null,
-    mode: 'invoke',
-    inputTokens: 10,
-    outputTokens: 5,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0.01,
-    latencyMs: 100,
-    cacheHit: false,
-    outcome: 'success',
-    evals: { total: 0, passed: 0, errored: 0, failed: [] },
-  };
-}
 
 /** Records `count` invocations and returns their ids, in order. */
+function usageRecord(invocationId: string) {
+  return baseRecord({ invocationId, requestId: `req_${invocationId}` });
+}
+
 function recordMany(exporter: UsageExporter, count: number, prefix = 'inv'): string[] {
   const ids = Array.from({ length: count }, (_, index) => `${prefix}_${index}`);
   for (const id of ids) exporter.record(usageRecord(id));

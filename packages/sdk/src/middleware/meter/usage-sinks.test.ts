@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { usageRecord } from './meter-test-kit';
 import type { UsageRecord } from '../../contract/usage-event';
 import type { AppendLog, AppendLogEntry } from '../../stores/append-log';
 import { createAppendLogUsageSink } from './append-log-usage-sink';
@@ -9,30 +10,6 @@ import { createJsonLinesUsageSink } from './json-lines-usage-sink';
 import { createMemoryUsageSink } from './memory-usage-sink';
 import { parseUsageRecords } from './parse-usage-records';
 
-function usageRecord(overrides: Partial<UsageRecord> = {}): UsageRecord {
-  return {
-    schemaVersion: 1,
-    timestamp: '2025-01-01T00:00:00.000Z',
-    requestId: 'req_1',
-    invocationId: 'inv_1',
-    tenant: 'acme',
-    agent: 'echo',
-    version: '1.0.0',
-    variant: null,
-    mode: 'invoke',
-    inputTokens: 10,
-    outputTokens: 5,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0.01,
-    latencyMs: 100,
-    cacheHit: false,
-    outcome: 'success',
-    evals: { total: 0, passed: 0, errored: 0, failed: [] },
-    ...overrides,
-  };
-}
 
 function memoryAppendLog(): AppendLog & { logs: Map<string, unknown[]> } {
   const logs = new Map<string, unknown[]>();

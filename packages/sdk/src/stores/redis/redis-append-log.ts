@@ -12,42 +12,24 @@ export interface RedisAppendLogOptions extends RedisStoreOptions {
   maxEntriesPerLog?: number;
 }
 
-// KEYS[1] stream; ARGV[1] MAXLEN or ''; ARGV[2..] JSON values. IDs `0-*` make Redis number entries
-// 0-1, 0-2, ...: the sequence is the ID's second part. One script, so a batch is contiguous.
+// KEYS[1] stream; ARGV[1] the last sequence the batch must follow, or '' for wherever the log
+// ends; ARGV[2] MAXLEN or ''; ARGV[3..] JSON values. IDs `0-*` make Redis number entries 0-1,
+// 0-2, ...: the sequence is the ID's second part. One script, so a batch is contiguous and the
+// check of the end and the writes cannot be separated. Returns false, writing nothing, when the
+// log does not end where it must; else the ID of the last entry.
 const append = createRedisScript(`
-local id = nil
-for index = 2, #ARGV do
-  if ARGV[1] == '' then
-    id = redis.call('XADD', KEYS[1], '0-*', 'v', ARGV[index])
-  else
-    id = redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[1], '0-*', 'v', ARGV[index])
-  end
-end
-if id == nil then
-  local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-  if #last == 0 then return '0-0' end
-  id = last[1][1]
-end
-return id
-`);
-
-// KEYS[1] stream; ARGV[1] expected last sequence ('0' for none); ARGV[2] MAXLEN or ''; ARGV[3..]
-// JSON values. Returns false, writing nothing, when the last entry is not the expected one.
-const appendIfLast = createRedisScript(`
 local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
-local lastSeq = '0'
-if #last > 0 then lastSeq = string.match(last[1][1], '-(%d+)$') end
-if lastSeq ~= ARGV[1] then return false end
-local id = nil
+local lastId = '0-0'
+if #last > 0 then lastId = last[1][1] end
+if ARGV[1] ~= '' and string.match(lastId, '-(%d+)$') ~= ARGV[1] then return false end
 for index = 3, #ARGV do
   if ARGV[2] == '' then
-    id = redis.call('XADD', KEYS[1], '0-*', 'v', ARGV[index])
+    lastId = redis.call('XADD', KEYS[1], '0-*', 'v', ARGV[index])
   else
-    id = redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[2], '0-*', 'v', ARGV[index])
+    lastId = redis.call('XADD', KEYS[1], 'MAXLEN', '=', ARGV[2], '0-*', 'v', ARGV[index])
   end
 end
-if id == nil then return '0-' .. lastSeq end
-return id
+return lastId
 `);
 
 /**
@@ -67,18 +49,19 @@ export async function createRedisAppendLog(options: RedisAppendLogOptions): Prom
   const { client, key, run } = connection;
   const maxLength = options.maxEntriesPerLog === undefined ? '' : String(Math.max(1, Math.floor(options.maxEntriesPerLog)));
 
+  /** Appends after `expected` (a sequence, or '' for anywhere); undefined when the log ended elsewhere. */
+  async function appendTo(name: string, expected: string, values: readonly unknown[]): Promise<number | undefined> {
+    const texts = values.map((value) => JSON.stringify(value) ?? 'null');
+    const id = await run('append', name, () => append.run(client, [key(name)], [expected, maxLength, ...texts]));
+    // A Lua false arrives as null.
+    return id === null ? undefined : sequenceOf(String(id));
+  }
+
   return {
     async append(name, values) {
-      const texts = values.map((value) => JSON.stringify(value) ?? 'null');
-      const id = await run('append', name, () => append.run(client, [key(name)], [maxLength, ...texts]));
-      return sequenceOf(String(id));
+      return (await appendTo(name, '', values))!;
     },
-    async appendAfter(name, lastSequence, values) {
-      const texts = values.map((value) => JSON.stringify(value) ?? 'null');
-      const id = await run('appendAfter', name, () => appendIfLast.run(client, [key(name)], [String(Math.floor(lastSequence)), maxLength, ...texts]));
-      // A Lua false arrives as null.
-      return id === null ? undefined : sequenceOf(String(id));
-    },
+    appendAfter: (name, lastSequence, values) => appendTo(name, String(Math.floor(lastSequence)), values),
     async read<Value = unknown>(name: string, readOptions: { after?: number; limit?: number } = {}) {
       const after = Math.floor(readOptions.after ?? 0);
       const limit = readOptions.limit;
