@@ -55,6 +55,22 @@ describe('webhook delivery', () => {
     }
   });
 
+  it('spreads each retry delay by up to 20% at random, so deliveries that failed together do not return together', async () => {
+    const receiver = await startReceiver([500, 204]);
+    const arrivals: number[] = [];
+    const delivery = createWebhookDelivery({
+      secret: createWebhookSecret(),
+      allowPrivateTargets: true,
+      retryDelaysMs: [100],
+      random: () => 0.999,
+      onAttempt: () => arrivals.push(performance.now()),
+    });
+    expect(await delivery.deliver(receiver.url, { type: 'job.succeeded', data: {} })).toEqual({ delivered: true, attempts: 2 });
+    await delivery.close();
+    // The draw near 1 stretches the 100 ms delay to about 120 ms (a timer never fires early).
+    expect(arrivals[1]! - arrivals[0]!).toBeGreaterThanOrEqual(115);
+  });
+
   it('gives up after the last retry and says the webhook was not delivered', async () => {
     const receiver = await startReceiver([503]);
     const delivery = createWebhookDelivery({ secret: createWebhookSecret(), allowPrivateTargets: true, retryDelaysMs: [1, 1] });

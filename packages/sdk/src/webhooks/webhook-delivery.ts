@@ -9,8 +9,14 @@ export interface WebhookDeliveryOptions {
   secret: string;
   /** Allow loopback and private targets. @default false */
   allowPrivateTargets?: boolean;
-  /** Delays before each retry in milliseconds; the number of entries is the number of retries. @default [1000, 5000, 30000, 120000, 600000] */
+  /**
+   * Delays before each retry in milliseconds; the number of entries is the number of retries.
+   * Each is spread by ±20% at random, so the deliveries of jobs that failed together (a receiver
+   * that was down) do not all come back at the same instant. @default [1000, 5000, 30000, 120000, 600000]
+   */
   retryDelaysMs?: readonly number[];
+  /** Uniform random numbers in [0, 1) for the spread of retry delays (tests). @default Math.random */
+  random?: () => number;
   /** Deadline of one delivery attempt. @default 10000 */
   attemptTimeoutMs?: number;
   /** Dispatcher for the HTTP calls (tests, proxies); the SSRF-guarded agent otherwise. */
@@ -45,6 +51,7 @@ export interface WebhookDelivery {
  */
 export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookDelivery {
   const retryDelays = options.retryDelaysMs ?? [1_000, 5_000, 30_000, 120_000, 600_000];
+  const random = options.random ?? Math.random;
   const attemptTimeoutMs = options.attemptTimeoutMs ?? 10_000;
   const now = options.now ?? Date.now;
   const ownDispatcher =
@@ -89,7 +96,7 @@ export function createWebhookDelivery(options: WebhookDeliveryOptions): WebhookD
         if (delivered) return { delivered: true, attempts: attempt };
         const delay = retryDelays[attempt - 1];
         if (delay === undefined || deliverOptions?.signal?.aborted) return { delivered: false, attempts: attempt };
-        await sleep(delay, deliverOptions?.signal);
+        await sleep(Math.round(delay * (0.8 + 0.4 * random())), deliverOptions?.signal);
         if (deliverOptions?.signal?.aborted) return { delivered: false, attempts: attempt };
       }
       return { delivered: false, attempts: retryDelays.length + 1 };
