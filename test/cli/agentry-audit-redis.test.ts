@@ -63,6 +63,24 @@ describe('agentry audit verify --redis', () => {
     expect(result.code).toBe(0);
   });
 
+  it('records every entry when ten replicas keep writing one trail at once, and recovers when the stream is deleted under it', async () => {
+    await raw.del('agentry:audit:busy');
+    const logs = await Promise.all(Array.from({ length: 10 }, () => createRedisAppendLog({ redis: redis.url })));
+    const replicas = logs.map((log) => createAuditTrail({ log, name: 'audit:busy' }));
+    const record = (index: number) => ({ requestId: `req_${index}`, invocationId: `inv_${index}`, tenant: 'acme', agent: 'echo', version: '1.0.0', mode: 'invoke' as const, decision: 'allow' as const, outcome: 'succeeded' as const });
+    // Each replica records one call after another, as sequential requests do, all replicas at once.
+    await Promise.all(replicas.map(async (trail, replica) => {
+      for (let index = 0; index < 20; index++) await trail.record(record(replica * 20 + index));
+    }));
+    expect((await audit(['verify', '--redis', redis.url, '--log', 'audit:busy'])).stdout).toContain('intact, 200 entries');
+
+    await raw.del('agentry:audit:busy');
+    await replicas[3]!.record(record(1_000));
+    await replicas[7]!.record(record(1_001));
+    expect((await audit(['verify', '--redis', redis.url, '--log', 'audit:busy'])).stdout).toContain('intact, 2 entries');
+    await Promise.all(logs.map((log) => log.close?.()));
+  });
+
   it('names the first bad sequence and its stream id of an edited entry, and exits 1', async () => {
     await rewrite((entries) => entries.map(([id, value], index) => [id, index === 2 ? value.replace('"tenant":"acme"', '"tenant":"mallory"') : value]));
     const edited = await audit(['verify', '--redis', redis.url, '--log', 'audit:eu-1', '--json']);

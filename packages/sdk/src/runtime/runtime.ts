@@ -178,6 +178,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
   }
 
   function prepare(call: RuntimeCall, mode: InvocationMode, signal: AbortSignal): Invocation {
+    const arrivedAt = Date.now();
     const requestId = call.requestId ?? createId('req');
     try {
       const pack = registry.resolve(call.agent, call.version);
@@ -206,13 +207,13 @@ export function createRuntime(options: RuntimeOptions): Runtime {
     } catch (error) {
       const normalised = toAgentryError(error);
       normalised.requestId ??= requestId;
-      tellRejected(call, mode, requestId, normalised);
+      tellRejected(call, mode, requestId, arrivedAt, normalised);
       throw normalised;
     }
   }
 
   /** Middleware that count calls (a meter) hear of the ones turned away before the chain. */
-  function tellRejected(call: RuntimeCall, mode: InvocationMode, requestId: string, error: AgentryError): void {
+  function tellRejected(call: RuntimeCall, mode: InvocationMode, requestId: string, arrivedAt: number, error: AgentryError): void {
     const middleware = options.middleware ?? [];
     if (!middleware.some((item) => item.rejected !== undefined)) return;
     const rejected: RejectedCall = {
@@ -223,7 +224,7 @@ export function createRuntime(options: RuntimeOptions): Runtime {
       subject: call.subject,
       metadata: call.metadata ?? {},
       mode,
-      startedAt: Date.now(),
+      startedAt: arrivedAt,
     };
     for (const item of middleware) {
       try {

@@ -134,4 +134,17 @@ describe('audit chain', () => {
     await Promise.all([1, 2, 3].map((index) => trail.record(record(index))));
     expect(verifyAuditChain(await trail.entries())).toMatchObject({ ok: true, entries: 3 });
   });
+
+  it('links a new entry to the last audit entry, not to something else appended to the log', async () => {
+    const log = createMemoryAppendLog();
+    const first = createAuditTrail({ log });
+    await first.record(record(1));
+    await first.record(record(2));
+    await log.append('audit', [{ hello: 'not an audit entry' }]);
+    const second = createAuditTrail({ log });
+    const sealed = await second.record(record(3));
+    const entries = (await log.read<AuditEntry>('audit')).map((item) => item.value);
+    expect(sealed).toMatchObject({ seq: 3, prevHash: entries[1]!.hash });
+    expect(verifyAuditChain(entries)).toMatchObject({ ok: false, firstBadSequence: 3, problem: expect.stringContaining('not an audit entry') });
+  });
 });

@@ -44,8 +44,10 @@ interface Pending {
 }
 
 const pageSize = 1_000;
-// Contention is resolved by re-reading and sealing again; past this many lost races, the batch fails.
-const maxContendedAttempts = 50;
+// Contention is resolved by re-reading and sealing again, after a random pause of up to
+// maxBackoffMs; a batch that kept losing for contendedBudgetMs fails.
+const contendedBudgetMs = 10_000;
+const maxBackoffMs = 100;
 
 /**
  * Creates an audit trail over an append log. Records are sealed and appended in the order
@@ -85,9 +87,15 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
     for (;;) {
       const page = await options.log.read<AuditEntry>(name, { ...(sequence === 0 ? {} : { after: sequence }), limit: pageSize });
       const last = page.at(-1);
-      if (last !== undefined) {
-        head = { seq: last.value.seq, hash: last.value.hash };
-        sequence = last.sequence;
+      if (last !== undefined) sequence = last.sequence;
+      // The chain goes on from the last audit entry; anything else appended to the log (which
+      // verification reports) must not become the link of the next entry.
+      for (let index = page.length - 1; index >= 0; index--) {
+        const value = page[index]!.value as Partial<AuditEntry> | null;
+        if (typeof value?.seq === 'number' && typeof value.hash === 'string') {
+          head = { seq: value.seq, hash: value.hash };
+          break;
+        }
       }
       if (page.length < pageSize) return { head, sequence };
     }
@@ -118,19 +126,30 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
       head = { seq: sealed.at(-1)!.seq, hash: sealed.at(-1)!.hash };
       return sealed;
     }
-    for (let attempt = 0; attempt < maxContendedAttempts; attempt++) {
-      const sealed = seal(batch, head!, at);
+    const startedAt = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      const sealed = seal(batch, head!, attempt === 1 ? at : new Date(clock()).toISOString());
       const written = await appendAfter.call(options.log, name, headSequence, sealed);
       if (written !== undefined) {
         head = { seq: sealed.at(-1)!.seq, hash: sealed.at(-1)!.hash };
         headSequence = written;
         return sealed;
       }
+      const expected = headSequence;
       ({ head, sequence: headSequence } = await readHead(headSequence, head!));
+      // Nothing after where the log was thought to end: it was cut back (deleted, or its last
+      // entry removed). Its end is found again from the start.
+      if (headSequence === expected) ({ head, sequence: headSequence } = await readHead(0, { seq: 0, hash: genesisHash }));
+      if (Date.now() - startedAt > contendedBudgetMs) {
+        throw new AgentryError('AGENTRY_UNAVAILABLE', `audit trail ${name}: other writers kept appending first for ${contendedBudgetMs} ms (${attempt} attempts)`, {
+          hint: 'Give each replica its own trail name (audit:${hostname}) when many write at once.',
+        });
+      }
+      // A random, growing pause, so writers that lost together do not collide again; records
+      // that arrived meanwhile join the batch, so each win writes more.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(maxBackoffMs, 2 ** attempt)));
+      batch.push(...queue.splice(0));
     }
-    throw new AgentryError('AGENTRY_UNAVAILABLE', `audit trail ${name}: other writers kept appending first (${maxContendedAttempts} attempts)`, {
-      hint: 'Give each replica its own trail name (audit:${hostname}) when many write at once.',
-    });
   }
 
   async function drain(): Promise<void> {
