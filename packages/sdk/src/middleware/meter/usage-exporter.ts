@@ -1,6 +1,6 @@
 import { AgentryError } from '../../contract';
 import type { UsageRecord } from '../../contract/usage-event';
-import { LATE, settleWithin } from './settle-within';
+import { LATE, settleWithin } from '../../core/settle-within';
 import type { UsageSink } from './usage-sink';
 
 /** How the meter buffers and ships records. */

@@ -1,4 +1,5 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import { settleWithin } from '../../core/settle-within';
 import { AgentryError } from '../../contract';
 import { createCommandDeadlines } from './command-deadlines';
 import { toRedisStoreError } from './redis-store-error';
@@ -114,12 +115,7 @@ export async function openRedisStore(options: RedisStoreOptions, kind: string): 
       deadlines?.close();
       // quit() waits for replies in flight: it fails at once when Redis is gone, but a frozen
       // Redis never answers, and a shutdown must not hang on it. The socket is cut either way.
-      let timer: NodeJS.Timeout | undefined;
-      const gaveUp = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, options.commandTimeoutMs ?? 1_000);
-      });
-      await Promise.race([client.quit().catch(() => undefined), gaveUp]);
-      clearTimeout(timer);
+      await settleWithin(client.quit().catch(() => undefined), options.commandTimeoutMs ?? 1_000);
       client.disconnect();
     },
   };
