@@ -2,8 +2,7 @@ import type { EvalScore } from '../../contract';
 import type { UsageEvalSummary, UsageRecord } from '../../contract/usage-event';
 import type { Invocation } from '../../core/invocation';
 import { createId } from '../../core/ids';
-import type { Middleware, RejectedCall } from '../../core/middleware';
-import type { AgentryError } from '../../contract';
+import type { Middleware } from '../../core/middleware';
 import { MeteredEvents, type Observed } from './metered-events';
 import { createUsageExporter, type UsageExporterOptions, type UsageExporterStats } from './usage-exporter';
 import { usageOutcomeOf } from './usage-outcome';
@@ -56,7 +55,7 @@ export function meterMiddleware(options: MeterOptions): MeterMiddleware {
   const now = options.now ?? Date.now;
   const includeMetadata = options.includeMetadata ?? true;
 
-  function record(invocation: Invocation, observed: Observed): void {
+  function record(invocation: MeteredCall, observed: Observed): void {
     try {
       exporter.record(toRecord(invocation, observed, includeMetadata));
     } catch {
@@ -68,13 +67,12 @@ export function meterMiddleware(options: MeterOptions): MeterMiddleware {
     name: 'meter',
     handle: (invocation, next) => new MeteredEvents(invocation, next, now, record),
     // A call turned away before the chain (unknown agent, bad input) is a call too: one record.
-    rejected(call, error) {
-      try {
-        exporter.record(rejectedRecord(call, error, now(), includeMetadata));
-      } catch {
-        // As for every record: metering never fails a call.
-      }
-    },
+    // No tokens, no cost, its error code; an id of its own, as it never became an invocation.
+    rejected: (call, error) =>
+      record(
+        { ...call, subject: call.subject, id: createId('inv') },
+        { result: undefined, usage: undefined, evals: [], firstEventAt: undefined, endedAt: now(), errorCode: error.code },
+      ),
     stats: () => exporter.stats(),
     flush: () => exporter.flush(),
     close: (closeOptions) => exporter.close(closeOptions),
@@ -82,7 +80,10 @@ export function meterMiddleware(options: MeterOptions): MeterMiddleware {
 }
 
 
-function toRecord(invocation: Invocation, observed: Observed, includeMetadata: boolean): UsageRecord {
+/** What a record says of the call itself: an invocation has it, and so does a call turned away before the chain. */
+type MeteredCall = Pick<Invocation, 'id' | 'requestId' | 'tenant' | 'subject' | 'agent' | 'version' | 'mode' | 'startedAt' | 'metadata'>;
+
+function toRecord(invocation: MeteredCall, observed: Observed, includeMetadata: boolean): UsageRecord {
   const { result } = observed;
   const usage = result?.usage ?? observed.usage;
   const timeToFirstEventMs =
@@ -115,34 +116,6 @@ function toRecord(invocation: Invocation, observed: Observed, includeMetadata: b
     ...evalCostOf(result?.evals ?? observed.evals),
     evals: summarizeEvals(result?.evals ?? observed.evals),
     ...(includeMetadata && hasKeys(invocation.metadata) ? { metadata: { ...invocation.metadata } } : {}),
-  };
-}
-
-/** The record of a call the runtime turned away: no tokens, no cost, its error code; an id of its own. */
-function rejectedRecord(call: RejectedCall, error: AgentryError, endedAt: number, includeMetadata: boolean): UsageRecord {
-  return {
-    schemaVersion: 1,
-    timestamp: isoTimestamp(endedAt),
-    requestId: call.requestId,
-    invocationId: createId('inv'),
-    tenant: call.tenant,
-    ...(call.subject === undefined ? {} : { subject: call.subject }),
-    agent: call.agent,
-    version: call.version,
-    variant: null,
-    mode: call.mode,
-    inputTokens: 0,
-    outputTokens: 0,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    reasoningTokens: 0,
-    costUsd: 0,
-    latencyMs: Math.max(0, endedAt - call.startedAt),
-    cacheHit: false,
-    outcome: usageOutcomeOf(error.code),
-    errorCode: error.code,
-    evals: summarizeEvals([]),
-    ...(includeMetadata && hasKeys(call.metadata) ? { metadata: { ...call.metadata } } : {}),
   };
 }
 
