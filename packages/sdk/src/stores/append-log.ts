@@ -22,3 +22,27 @@ export interface AppendLog {
   read<Value = unknown>(log: string, options?: { after?: number; limit?: number }): Promise<AppendLogEntry<Value>[]>;
   close?(): Promise<void>;
 }
+
+/** What {@link appendLogPages} reads through: any log's `read`. */
+export interface ReadableLog {
+  read<Value = unknown>(log: string, options?: { after?: number; limit?: number }): Promise<readonly { sequence: number; value: Value }[]>;
+}
+
+/**
+ * The entries of a log after `after` (from the start by default), a page of at most `pageSize`
+ * at a time, in order; nothing is yielded for a log with nothing there.
+ */
+export async function* appendLogPages<Value = unknown>(
+  log: ReadableLog,
+  name: string,
+  options: { after?: number; pageSize?: number } = {},
+): AsyncGenerator<readonly { sequence: number; value: Value }[]> {
+  const pageSize = options.pageSize ?? 1_000;
+  let after = options.after ?? 0;
+  for (;;) {
+    const page = await log.read<Value>(name, { after, limit: pageSize });
+    if (page.length > 0) yield page;
+    if (page.length < pageSize) return;
+    after = page.at(-1)!.sequence;
+  }
+}

@@ -4,6 +4,7 @@ import { formatUsageTable } from '../../middleware/meter/format-usage-table';
 import { parseUsageRecords } from '../../middleware/meter/parse-usage-records';
 import { renderUsageHtml } from '../../middleware/meter/render-usage-html';
 import { summarizeUsage } from '../../middleware/meter/summarize-usage';
+import { appendLogPages } from '../../stores/append-log';
 import type { CommandIo } from '../io';
 import { withoutPassword } from '../url-without-password';
 
@@ -100,13 +101,8 @@ async function readRedisLedger(url: string, name: string, keyPrefix: string | un
   const log = await createRedisAppendLog({ redis: url, ...(keyPrefix === undefined ? {} : { keyPrefix }) });
   try {
     const lines: string[] = [];
-    let after: number | undefined;
-    for (;;) {
-      const page = await log.read(name, { ...(after === undefined ? {} : { after }), limit: 1_000 });
-      for (const entry of page) lines.push(JSON.stringify(entry.value));
-      if (page.length < 1_000) return lines.join('\n');
-      after = page[page.length - 1]!.sequence;
-    }
+    for await (const page of appendLogPages(log, name)) for (const entry of page) lines.push(JSON.stringify(entry.value));
+    return lines.join('\n');
   } finally {
     await log.close?.();
   }

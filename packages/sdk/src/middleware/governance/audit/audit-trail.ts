@@ -1,4 +1,5 @@
 import { AgentryError } from '../../../contract';
+import { appendLogPages } from '../../../stores/append-log';
 import { genesisHash, sealAuditEntry, type AuditEntry, type AuditRecord } from './audit-entry';
 import { verifyAuditChain, type AuditChainVerdict, type VerifyAuditChainOptions } from './verify-audit-chain';
 
@@ -43,7 +44,6 @@ interface Pending {
   reject(error: unknown): void;
 }
 
-const pageSize = 1_000;
 // Contention is resolved by re-reading and sealing again, after a random pause of up to
 // maxBackoffMs; a batch that kept losing for contendedBudgetMs fails.
 const contendedBudgetMs = 10_000;
@@ -71,34 +71,27 @@ export function createAuditTrail(options: AuditTrailOptions): AuditTrail {
 
   async function readAll(): Promise<AuditEntry[]> {
     const all: AuditEntry[] = [];
-    let after: number | undefined;
-    for (;;) {
-      const page = await options.log.read<AuditEntry>(name, { ...(after === undefined ? {} : { after }), limit: pageSize });
-      for (const item of page) all.push(item.value);
-      if (page.length < pageSize) return all;
-      after = page.at(-1)!.sequence;
-    }
+    for await (const page of appendLogPages<AuditEntry>(options.log, name)) for (const item of page) all.push(item.value);
+    return all;
   }
 
   /** The chain's last entry and its position in the log, read from the log after `after`. */
   async function readHead(after: number, known: { seq: number; hash: string }): Promise<{ head: { seq: number; hash: string }; sequence: number }> {
     let head = known;
     let sequence = after;
-    for (;;) {
-      const page = await options.log.read<AuditEntry>(name, { ...(sequence === 0 ? {} : { after: sequence }), limit: pageSize });
-      const last = page.at(-1);
-      if (last !== undefined) sequence = last.sequence;
+    for await (const page of appendLogPages<Partial<AuditEntry> | null>(options.log, name, { after })) {
+      sequence = page.at(-1)!.sequence;
       // The chain goes on from the last audit entry; anything else appended to the log (which
       // verification reports) must not become the link of the next entry.
       for (let index = page.length - 1; index >= 0; index--) {
-        const value = page[index]!.value as Partial<AuditEntry> | null;
+        const value = page[index]!.value;
         if (typeof value?.seq === 'number' && typeof value.hash === 'string') {
           head = { seq: value.seq, hash: value.hash };
           break;
         }
       }
-      if (page.length < pageSize) return { head, sequence };
     }
+    return { head, sequence };
   }
 
   function seal(batch: Pending[], from: { seq: number; hash: string }, at: string): AuditEntry[] {
