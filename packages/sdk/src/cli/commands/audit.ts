@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AgentryError } from '../../contract';
 import type { AuditEntry } from '../../middleware/governance/audit/audit-entry';
-import { verifyAuditChain, type AuditChainVerdict } from '../../middleware/governance/audit/verify-audit-chain';
+import { verifyAuditChain, type AuditChainVerdict, type VerifyAuditChainOptions } from '../../middleware/governance/audit/verify-audit-chain';
 import type { CommandIo } from '../io';
 import { readAuditSource, type AuditLocation, type AuditSource } from './audit-source';
 
@@ -56,8 +56,7 @@ async function verify(argv: string[], io: Pick<CommandIo, 'stdout' | 'stderr'>):
     return 0;
   }
   const source = await readAuditSource(locationOf(values, positionals, 'verify'));
-  const chain = verifyAuditChain(source.entries, { partial: values.partial, ...(values.head === undefined ? {} : { expectedHeadHash: values.head }) });
-  const verdict: AuditChainVerdict = chain.ok && chain.entries === 0 && !values['allow-empty'] ? emptyLog : chain;
+  const verdict = verdictOf(source, values['allow-empty'], { partial: values.partial, ...(values.head === undefined ? {} : { expectedHeadHash: values.head }) });
   if (values.json) io.stdout.write(`${JSON.stringify({ ...source.json, ...verdict, ...locationOfVerdict(verdict, source) })}\n`);
   else io.stdout.write(`${describeVerdict(verdict, source)}\n`);
   return verdict.ok ? 0 : 1;
@@ -93,8 +92,7 @@ async function exportEntries(argv: string[], io: Pick<CommandIo, 'stdout' | 'std
   const until = time('--until', values.until);
   const source = await readAuditSource(location);
   const { entries } = source;
-  const chain = verifyAuditChain(entries);
-  const verdict: AuditChainVerdict = chain.ok && chain.entries === 0 && !values['allow-empty'] ? emptyLog : chain;
+  const verdict = verdictOf(source, values['allow-empty']);
   io.stderr.write(`${describeVerdict(verdict, source)}\n`);
   const selected = entries.filter((value): value is AuditEntry => {
     if (typeof value !== 'object' || value === null) return false;
@@ -115,6 +113,12 @@ async function exportEntries(argv: string[], io: Pick<CommandIo, 'stdout' | 'std
     io.stderr.write(`wrote ${selected.length} of ${entries.length} entries to ${values.out}\n`);
   }
   return verdict.ok ? 0 : 1;
+}
+
+/** The chain's verdict; an empty log fails unless one is expected. */
+function verdictOf(source: AuditSource, allowEmpty: boolean, options?: VerifyAuditChainOptions): AuditChainVerdict {
+  const chain = verifyAuditChain(source.entries, options);
+  return chain.ok && chain.entries === 0 && !allowEmpty ? emptyLog : chain;
 }
 
 /** An empty log proves nothing: deleting a log, or pointing at the wrong one, reads the same. */
