@@ -51,9 +51,13 @@ export function cacheEntryKey(target: CacheTarget, vary: string | undefined, inP
     recentKeys.set(material, key);
   }
   // What the key was made from, as it was now: remembering it later (after the store answered)
-  // must not read the target again, which its owner may have changed meanwhile.
-  if (!hashedKeyOrigins.has(key) && hashedKeyOrigins.size >= maxRecentKeys) hashedKeyOrigins.delete(hashedKeyOrigins.keys().next().value!);
-  hashedKeyOrigins.set(key, { namespace, inputJson });
+  // must not read the target again, which its owner may have changed meanwhile. Written only
+  // when new (or renumbered): a hot key's lookups then cost one read here, not a write.
+  const origin = hashedKeyOrigins.get(key);
+  if (origin === undefined || origin.namespace !== namespace) {
+    if (origin === undefined && hashedKeyOrigins.size >= maxRecentKeys) hashedKeyOrigins.delete(hashedKeyOrigins.keys().next().value!);
+    hashedKeyOrigins.set(key, { namespace, inputJson });
+  }
   return key;
 }
 
@@ -144,7 +148,7 @@ function registeredNamespace(tenant: string, agent: string, version: string, var
   return namespace;
 }
 
-/** Whether a key is an in-process text key (rather than a hashed one), which {@link rememberKey} can keep. */
+/** Whether a key is an in-process text key (it holds its namespace and input) rather than a hashed one. */
 export function isTextKey(key: string): boolean {
   return key.charCodeAt(0) === 91; // '['
 }

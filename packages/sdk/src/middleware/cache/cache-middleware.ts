@@ -66,11 +66,7 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
   const inProcess = resolved.store.inProcess === true;
 
   function keyOf(target: CacheTarget): string {
-    return cacheEntryKey(target, varyOf(target), inProcess);
-  }
-
-  function varyOf(target: CacheTarget): string | undefined {
-    return resolved.varyBy === undefined ? undefined : resolved.varyBy(target);
+    return cacheEntryKey(target, resolved.varyBy === undefined ? undefined : resolved.varyBy(target), inProcess);
   }
 
   function tagsOf(target: CacheTarget): readonly string[] {
@@ -168,17 +164,10 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
     });
   }
 
-  /**
-   * An input that hit once tends to hit again: its key is then found without being written.
-   * Only the key is passed: the target may have changed since the key was made from it.
-   */
-  function remember(key: string): void {
-    rememberCacheEntryKey(key);
-  }
-
   function hit(key: string, entry: CacheEntry, run: CachedRun, invocation: Invocation): AsyncIterator<AgentEvent> {
     stats.hits++;
-    remember(key);
+    // An input that hit once tends to hit again: its key is then found without being written.
+    rememberCacheEntryKey(key);
     entries.extend(key, entry);
     return replay(run, invocation, now);
   }
@@ -217,12 +206,12 @@ export function cacheMiddleware(options: CacheOptions): CacheMiddleware {
       }
       if (typeof found !== 'boolean') {
         return found.then((yes) => {
-          if (yes) remember(key);
+          if (yes) rememberCacheEntryKey(key);
           return yes;
         });
       }
       if (!found) return resolvedFalse;
-      remember(key);
+      rememberCacheEntryKey(key);
       return resolvedTrue;
     },
     evict: (target) => resolved.store.delete(keyOf(target)),
