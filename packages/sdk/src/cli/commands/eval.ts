@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { AgentryError } from '../../contract';
-import { createCostFunction, createModelFromSpec, defaultPriceTable } from '../../providers';
+import { createModelFromSpec } from '../../providers';
 import { createRuntime } from '../../runtime';
 import { baselineFromReport, compareWithBaseline, parseEvalBaseline, type EvalComparison } from '../../middleware/eval/eval-baseline';
 import { parseEvalDataset } from '../../middleware/eval/eval-dataset';
@@ -105,7 +105,7 @@ export async function runEvalCommand(argv: string[], io: Pick<CommandIo, 'stdout
       }
     }
     const model = createModelFromSpec(values.model, { env: io.env ?? process.env });
-    runtime = createRuntime({ packs, model, costOf: createCostFunction(defaultPriceTable) });
+    runtime = createRuntime({ packs, model });
     const host = runtime;
     const report = await runEvalDataset({
       agent,

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { AgentryError } from '../../contract';
 import { serveMcpStdio, listenMcpHttp } from '../../transports/mcp';
-import { createCostFunction, createModelFromSpec, defaultPriceTable } from '../../providers';
+import { createModelFromSpec } from '../../providers';
 import { createRuntime } from '../../runtime/runtime';
 import type { CommandIo } from '../io';
 import { loadPacks } from '../load-packs';
@@ -38,7 +38,6 @@ export async function runMcpCommand(argv: string[], io: CommandIo, cwd = process
   const runtime = createRuntime({
     packs,
     model: createModelFromSpec(values.model ?? 'local', { env: io.env }),
-    costOf: createCostFunction(defaultPriceTable),
   });
   if (!values.http) {
     // stdout belongs to the protocol: nothing else may be written there.

@@ -155,7 +155,7 @@ function scored(evaluator: Evaluator, verdict: unknown): EvalScore {
 function thrown(evaluator: Evaluator, error: unknown): EvalScore {
   const score = failure(evaluator.name, `threw: ${toAgentryError(error).message}`);
   const costUsd = (error as { costUsd?: unknown } | null)?.costUsd;
-  if (typeof costUsd === 'number' && Number.isFinite(costUsd) && costUsd >= 0) score.costUsd = costUsd;
+  if (isAmount(costUsd)) score.costUsd = costUsd;
   return score;
 }
 
@@ -175,6 +175,11 @@ function verdictProblem(value: unknown): string | undefined {
   if (typeof pass !== 'boolean') return `\`pass\` must be a boolean, got ${String(pass)}`;
   if (reason !== undefined && typeof reason !== 'string') return '`reason` must be a string';
   const { costUsd } = value as Record<string, unknown>;
-  if (costUsd !== undefined && (typeof costUsd !== 'number' || !Number.isFinite(costUsd) || costUsd < 0)) return `\`costUsd\` must be a non-negative number, got ${String(costUsd)}`;
+  if (costUsd !== undefined && !isAmount(costUsd)) return `\`costUsd\` must be a non-negative number, got ${String(costUsd)}`;
   return undefined;
+}
+
+/** A dollar amount an evaluator may report: a finite, non-negative number. */
+function isAmount(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0;
 }
